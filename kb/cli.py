@@ -1,0 +1,190 @@
+"""The `kb` command line: parse options, call the library once, render, pick the exit code.
+
+Exit codes: 0 nothing found, 1 problems found, 2 usage or configuration error, 123 internal error.
+Reports go to stdout; progress and errors to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .config import ConfigError
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 123
+
+app = typer.Typer(
+    help="Check, link and index a claims knowledge base kept as Markdown in git.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+KbOption = Annotated[
+    Optional[Path],
+    typer.Option("--kb", help="The KB folder. Default: the nearest folder above with a kb.toml, else the current one.",
+                 file_okay=False),
+]
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class GraphFormat(str, Enum):
+    json = "json"
+    graphml = "graphml"
+    mermaid = "mermaid"
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"kb: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _open(kb_dir: Path | None):
+    from .api import open_kb
+
+    try:
+        return open_kb(kb_dir)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    codes = [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
+    from .checks import unknown_codes
+
+    unknown = unknown_codes(codes)
+    if unknown:
+        raise _fail(f"unknown check code(s): {', '.join(unknown)} (see docs/checks.md)")
+    return codes
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Check, link and index a claims knowledge base kept as Markdown in git."""
+
+
+@app.command()
+def init(directory: Annotated[Path, typer.Argument(help="Folder to make a KB (created if missing).")] = Path(".")):
+    """Make a new KB: a kb.toml and the default folders. Never overwrites anything."""
+    from .api import init_kb
+
+    try:
+        config, created = init_kb(directory)
+    except (ConfigError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    if created:
+        typer.echo(f"Initialised a KB in {config.root}: created {', '.join(created)}")
+    else:
+        typer.echo(f"{config.root} is already a KB; nothing changed")
+
+
+@app.command()
+def check(
+    kb: KbOption = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes (comma-separated).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these codes (comma-separated).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text: hide info-level problems.")] = False,
+):
+    """Every broken link, schema problem and duplicate, with file and line.
+
+    Exit 1 when an error is found (or a warning, with --strict).
+    """
+    from .api import check as run_check
+    from .api import check_report
+
+    selected, ignored = _codes(select), _codes(ignore)
+    knowledge = _open(kb)
+    problems = run_check(knowledge, selected, ignored)
+    report = check_report(knowledge, problems)
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        lines = [problem.render() for problem in problems if not (quiet and problem.severity == "info")]
+        if lines:
+            typer.echo("\n".join(lines))
+        summary = report["summary"]
+        typer.echo(f"{summary['notes']} notes, {summary['links']} links: {summary['errors']} errors, "
+                   f"{summary['warnings']} warnings, {summary['info']} info")
+    failing = {"error", "warning"} if strict else {"error"}
+    raise typer.Exit(EXIT_FOUND if any(problem.severity in failing for problem in problems) else EXIT_OK)
+
+
+@app.command()
+def wanted(
+    kb: KbOption = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Show at most N (0: all).")] = 0,
+):
+    """Notes that are linked but never written, ranked by how many notes link to each."""
+    from .api import wanted_report
+
+    report = wanted_report(_open(kb))
+    if limit:
+        report["wanted"] = report["wanted"][:limit]
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for entry in report["wanted"]:
+            typer.echo(f"{entry['linked_from']:4d} notes  {entry['links']:4d} links  [[{entry['title']}]]")
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def graph(
+    format: Annotated[GraphFormat, typer.Option("--format", "-f", help="Export format.")],
+    kb: KbOption = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of stdout.",
+                                                   dir_okay=False)] = None,
+):
+    """Export the link graph: json (networkx node-link data), graphml or mermaid."""
+    from . import graph as graph_module
+
+    knowledge = _open(kb)
+    exporters = {GraphFormat.json: graph_module.export_json, GraphFormat.graphml: graph_module.export_graphml,
+                 GraphFormat.mermaid: graph_module.export_mermaid}
+    text = exporters[format](knowledge.graph)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"{output}: {exc.strerror or exc}") from None
+        typer.echo(f"wrote {output} ({knowledge.graph.number_of_nodes()} nodes, "
+                   f"{knowledge.graph.number_of_edges()} edges)", err=True)
+
+
+def main() -> None:
+    """Console entry point: any unexpected exception is an internal error (exit 123), not a traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("kb: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one boundary where every failure becomes exit 123
+        typer.echo(f"kb: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+        sys.exit(EXIT_INTERNAL)

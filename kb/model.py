@@ -1,0 +1,109 @@
+"""The loaded KB: notes, resolved links and the graph, built by one readable pipeline.
+
+    read (loader) -> parse (frontmatter, links) -> resolve (resolve) -> graph (graph) -> checks
+
+`load_kb` runs the first three stages; the graph is built when first asked for.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .config import Config
+from .links import MARKDOWN, Link
+from .loader import Inventory, Note, load_notes
+from .problems import Problem
+from .resolve import Resolution, Resolver, slugify
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    source: str  # path of the linking note
+    link: Link
+    resolution: Resolution
+
+    @property
+    def target_path(self) -> str | None:
+        return self.resolution.path
+
+
+@dataclass
+class KnowledgeBase:
+    config: Config
+    notes: dict[str, Note]
+    inventory: Inventory
+    resolver: Resolver
+    links: list[ResolvedLink] = field(default_factory=list)
+
+    @property
+    def load_problems(self) -> list[Problem]:
+        problems = list(self.inventory.problems)
+        for note in self.notes.values():
+            problems.extend(note.problems)
+        return problems
+
+    @cached_property
+    def broken_links(self) -> list[ResolvedLink]:
+        return [item for item in self.links if item.resolution.path is None]
+
+    @cached_property
+    def wanted(self) -> list[tuple[str, int, list[ResolvedLink]]]:
+        """Missing targets as (name, number of linking notes, link occurrences), most wanted first."""
+        groups: dict[str, list[ResolvedLink]] = {}
+        for item in self.broken_links:
+            groups.setdefault(wanted_key(item.link.target), []).append(item)
+        ranked = []
+        for occurrences in groups.values():
+            name = wanted_name(occurrences)
+            ranked.append((name, len({item.source for item in occurrences}), occurrences))
+        ranked.sort(key=lambda entry: (-entry[1], -len(entry[2]), entry[0]))
+        return ranked
+
+    @cached_property
+    def graph(self):
+        from .graph import build_graph
+
+        return build_graph(self)
+
+    def inbound_counts(self) -> Counter:
+        """Resolved links into each note from other notes."""
+        counts: Counter = Counter()
+        for item in self.links:
+            target = item.resolution.path
+            if target is not None and target != item.source:
+                counts[target] += 1
+        return counts
+
+
+def wanted_key(target: str) -> str:
+    return slugify(target.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".md")) or target
+
+
+def wanted_name(occurrences: list[ResolvedLink]) -> str:
+    """The most common spelling of a missing target (ties: the one that sorts first)."""
+    spellings = Counter(item.link.target for item in occurrences)
+    return min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
+
+
+def load_kb(config: Config) -> KnowledgeBase:
+    notes, inventory = load_notes(config)
+    by_path = {note.path: note for note in notes}
+    resolver = Resolver(by_path.keys(), inventory.attachment_paths)
+    links: list[ResolvedLink] = []
+    cache: dict[tuple[str, str], Resolution] = {}
+    for note in notes:
+        folder = note.folder
+        for link in note.links:
+            if link.kind == MARKDOWN:
+                links.append(ResolvedLink(note.path, link, resolver.resolve_markdown(link.target, note.path)))
+                continue
+            key = (link.target, folder)
+            resolution = cache.get(key)
+            if resolution is None or not link.target:
+                resolution = resolver.resolve(link.target, note.path)
+                if link.target:
+                    cache[key] = resolution
+            links.append(ResolvedLink(note.path, link, resolution))
+    return KnowledgeBase(config, by_path, inventory, resolver, links)
