@@ -45,22 +45,34 @@ def check_links(kb: KnowledgeBase) -> Iterator[Problem]:
                 message += f" ({where})"
             if suggestion:
                 title, reason = suggestion
-                reasons = {"alias": "it is an alias of", "prefix": "it is the start of the title",
-                           "spelling": "it is spelled like"}
+                reasons = {
+                    "alias": "it is an alias of",
+                    "prefix": "it is the start of the title",
+                    "spelling": "it is spelled like",
+                }
                 message += f"; {reasons[reason]} [[{title}]]"
-            yield Problem(item.source, link.line, "broken-link", message,
-                          suggestion=suggestion[0] if suggestion else None)
+            yield Problem(
+                item.source, link.line, "broken-link", message, suggestion=suggestion[0] if suggestion else None
+            )
         elif resolution.decided_by == SHORTEST_PATH:
             others = ", ".join(path for path in resolution.candidates if path != resolution.path)
-            yield Problem(item.source, link.line, "ambiguous-link",
-                          f"{link.raw} matches {len(resolution.candidates)} notes; Obsidian opens the one with "
-                          f"the shortest path, {resolution.path} (also: {others}); link with a folder path to choose",
-                          related=resolution.candidates)
+            yield Problem(
+                item.source,
+                link.line,
+                "ambiguous-link",
+                f"{link.raw} matches {len(resolution.candidates)} notes; Obsidian opens the one with "
+                f"the shortest path, {resolution.path} (also: {others}); link with a folder path to choose",
+                related=resolution.candidates,
+            )
         elif resolution.rule == "slug":
-            yield Problem(item.source, link.line, "loose-link",
-                          f"{link.raw} matches {resolution.path} only when case, hyphens and punctuation are "
-                          "ignored; Obsidian will not follow it",
-                          suggestion=resolution.path.rsplit("/", 1)[-1].removesuffix(".md"))
+            yield Problem(
+                item.source,
+                link.line,
+                "loose-link",
+                f"{link.raw} matches {resolution.path} only when case, hyphens and punctuation are "
+                "ignored; Obsidian will not follow it",
+                suggestion=resolution.path.rsplit("/", 1)[-1].removesuffix(".md"),
+            )
 
 
 def _make_suggester(kb: KnowledgeBase) -> Suggester:
@@ -87,9 +99,14 @@ def check_duplicate_titles(kb: KnowledgeBase) -> Iterator[Problem]:
         paths = sorted(note.path for note in group)
         for note in group:
             others = [path for path in paths if path != note.path]
-            yield Problem(note.path, 1, "duplicate-title",
-                          f"{note.type} title also used by {', '.join(others)}; links to it are ambiguous "
-                          "and the copies drift apart: merge them or retitle one", related=tuple(paths))
+            yield Problem(
+                note.path,
+                1,
+                "duplicate-title",
+                f"{note.type} title also used by {', '.join(others)}; links to it are ambiguous "
+                "and the copies drift apart: merge them or retitle one",
+                related=tuple(paths),
+            )
 
 
 def check_orphans(kb: KnowledgeBase) -> Iterator[Problem]:
@@ -126,42 +143,74 @@ def check_note_schema(kb: KnowledgeBase, note: Note) -> Iterable[Problem]:
     start = fm.first_line - 1 if fm.present else 1
     if schema and schema.required:
         if not fm.present:
-            yield Problem(note.path, 1, "missing-field",
-                          f"{note.type} note has no front matter; it needs {', '.join(schema.required)}")
+            yield Problem(
+                note.path,
+                1,
+                "missing-field",
+                f"{note.type} note has no front matter; it needs {', '.join(schema.required)}",
+            )
         else:
             for name in schema.required:
                 if _is_empty(fields.get(name)):
                     state = "empty" if name in fields else "missing"
-                    yield Problem(note.path, note.field_line(name) if name in fields else start, "missing-field",
-                                  f"required field {name!r} is {state} for a {note.type} note")
+                    yield Problem(
+                        note.path,
+                        note.field_line(name) if name in fields else start,
+                        "missing-field",
+                        f"required field {name!r} is {state} for a {note.type} note",
+                    )
     declared = note.declared_type
     if declared is not None and not isinstance(declared, str):
-        yield Problem(note.path, note.field_line("type"), "invalid-value",
-                      f"field 'type' should be a word, not {_describe_value(declared)}")
+        yield Problem(
+            note.path,
+            note.field_line("type"),
+            "invalid-value",
+            f"field 'type' should be a word, not {_describe_value(declared)}",
+        )
     elif isinstance(declared, str) and declared.strip().lower() in ("evidence", "archive"):
-        yield Problem(note.path, note.field_line("type"), "legacy-field",
-                      f"legacy type {declared!r} is read as 'source'; write 'type: source'")
+        yield Problem(
+            note.path,
+            note.field_line("type"),
+            "legacy-field",
+            f"legacy type {declared!r} is read as 'source'; write 'type: source'",
+        )
     for old, new in sorted(note.legacy.items()):
-        yield Problem(note.path, note.field_line(old), "legacy-field",
-                      f"legacy field {old!r} is read as {new!r}; rename it to {new!r}")
+        yield Problem(
+            note.path,
+            note.field_line(old),
+            "legacy-field",
+            f"legacy field {old!r} is read as {new!r}; rename it to {new!r}",
+        )
     if schema:
         for name, allowed in schema.enums.items():
             value = fields.get(name)
             if _is_empty(value) or name in note.legacy.values() and name not in fm.fields:
                 continue
             if not isinstance(value, str) or value not in allowed:
-                yield Problem(note.path, note.field_line(name), "invalid-value",
-                              f"{name} {_describe_value(value) if not isinstance(value, str) else repr(value)} "
-                              f"is not one of {', '.join(allowed)}")
+                yield Problem(
+                    note.path,
+                    note.field_line(name),
+                    "invalid-value",
+                    f"{name} {_describe_value(value) if not isinstance(value, str) else repr(value)} "
+                    f"is not one of {', '.join(allowed)}",
+                )
     for name, value in fm.fields.items():
         if value is None:
             continue
         if name in LIST_FIELDS and not isinstance(value, list):
-            yield Problem(note.path, note.field_line(name), "invalid-value",
-                          f"field {name!r} should be a list, not {_describe_value(value)}")
+            yield Problem(
+                note.path,
+                note.field_line(name),
+                "invalid-value",
+                f"field {name!r} should be a list, not {_describe_value(value)}",
+            )
         elif name in TEXT_FIELDS and isinstance(value, (list, dict)):
-            yield Problem(note.path, note.field_line(name), "invalid-value",
-                          f"field {name!r} should be text, not {_describe_value(value)}")
+            yield Problem(
+                note.path,
+                note.field_line(name),
+                "invalid-value",
+                f"field {name!r} should be text, not {_describe_value(value)}",
+            )
         elif name in DATE_FIELDS or name.endswith("_date") or name.startswith("date_"):
             yield from _check_date(note, name, value)
 
@@ -170,15 +219,17 @@ def _check_date(note: Note, name: str, value) -> Iterable[Problem]:
     line = note.field_line(name)
     text = str(value).strip() if isinstance(value, (str, int)) else None
     if text is None:
-        yield Problem(note.path, line, "invalid-value", f"date field {name!r} should be YYYY-MM-DD, not "
-                      f"{_describe_value(value)}")
+        yield Problem(
+            note.path, line, "invalid-value", f"date field {name!r} should be YYYY-MM-DD, not {_describe_value(value)}"
+        )
         return
     match = _DATE.fullmatch(text)
     if match:
         year, month, day = (int(part) for part in match.groups())
         if month == 0 or day == 0:
-            yield Problem(note.path, line, "partial-date",
-                          f"{name} {text} has a 00 placeholder; kept as a partial date")
+            yield Problem(
+                note.path, line, "partial-date", f"{name} {text} has a 00 placeholder; kept as a partial date"
+            )
             return
         try:
             datetime.date(year, month, day)
@@ -194,8 +245,9 @@ def _check_date(note: Note, name: str, value) -> Iterable[Problem]:
 CHECKS = (check_links, check_duplicate_titles, check_schema, check_orphans)
 
 
-def run_checks(kb: KnowledgeBase, select: Iterable[str] = (), ignore: Iterable[str] = (),
-               extra: Iterable[Problem] = ()) -> list[Problem]:
+def run_checks(
+    kb: KnowledgeBase, select: Iterable[str] = (), ignore: Iterable[str] = (), extra: Iterable[Problem] = ()
+) -> list[Problem]:
     """Every problem in the KB, with the KB's severities applied, filtered by code, sorted."""
     selected = set(select)
     ignored = set(ignore)
@@ -212,8 +264,9 @@ def run_checks(kb: KnowledgeBase, select: Iterable[str] = (), ignore: Iterable[s
         if severity == "off":
             continue
         if severity and severity != problem.severity:
-            problem = Problem(problem.path, problem.line, problem.code, problem.message, severity,
-                              problem.suggestion, problem.related)
+            problem = Problem(
+                problem.path, problem.line, problem.code, problem.message, severity, problem.suggestion, problem.related
+            )
         problems.append(problem)
     return sort_problems(problems)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -28,18 +28,21 @@ app = typer.Typer(
 )
 
 KbOption = Annotated[
-    Optional[Path],
-    typer.Option("--kb", help="The KB folder. Default: the nearest folder above with a kb.toml, else the current one.",
-                 file_okay=False),
+    Path | None,
+    typer.Option(
+        "--kb",
+        help="The KB folder. Default: the nearest folder above with a kb.toml, else the current one.",
+        file_okay=False,
+    ),
 ]
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class GraphFormat(str, Enum):
+class GraphFormat(StrEnum):
     json = "json"
     graphml = "graphml"
     mermaid = "mermaid"
@@ -77,8 +80,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     """Check, link and index a claims knowledge base kept as Markdown in git."""
 
@@ -102,8 +106,8 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to make a KB (cr
 def check(
     kb: KbOption = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
-    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes (comma-separated).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these codes (comma-separated).")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these codes (comma-separated).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes (comma-separated).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text: hide info-level problems.")] = False,
 ):
@@ -125,8 +129,10 @@ def check(
         if lines:
             typer.echo("\n".join(lines))
         summary = report["summary"]
-        typer.echo(f"{summary['notes']} notes, {summary['links']} links: {summary['errors']} errors, "
-                   f"{summary['warnings']} warnings, {summary['info']} info")
+        typer.echo(
+            f"{summary['notes']} notes, {summary['links']} links: {summary['errors']} errors, "
+            f"{summary['warnings']} warnings, {summary['info']} info"
+        )
     failing = {"error", "warning"} if strict else {"error"}
     raise typer.Exit(EXIT_FOUND if any(problem.severity in failing for problem in problems) else EXIT_OK)
 
@@ -155,15 +161,19 @@ def wanted(
 def graph(
     format: Annotated[GraphFormat, typer.Option("--format", "-f", help="Export format.")],
     kb: KbOption = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to FILE instead of stdout.",
-                                                   dir_okay=False)] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.", dir_okay=False)
+    ] = None,
 ):
     """Export the link graph: json (networkx node-link data), graphml or mermaid."""
     from . import graph as graph_module
 
     knowledge = _open(kb)
-    exporters = {GraphFormat.json: graph_module.export_json, GraphFormat.graphml: graph_module.export_graphml,
-                 GraphFormat.mermaid: graph_module.export_mermaid}
+    exporters = {
+        GraphFormat.json: graph_module.export_json,
+        GraphFormat.graphml: graph_module.export_graphml,
+        GraphFormat.mermaid: graph_module.export_mermaid,
+    }
     text = exporters[format](knowledge.graph)
     if output is None:
         sys.stdout.write(text)
@@ -172,8 +182,10 @@ def graph(
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise _fail(f"{output}: {exc.strerror or exc}") from None
-        typer.echo(f"wrote {output} ({knowledge.graph.number_of_nodes()} nodes, "
-                   f"{knowledge.graph.number_of_edges()} edges)", err=True)
+        typer.echo(
+            f"wrote {output} ({knowledge.graph.number_of_nodes()} nodes, {knowledge.graph.number_of_edges()} edges)",
+            err=True,
+        )
 
 
 def main() -> None:

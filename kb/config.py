@@ -65,8 +65,16 @@ DEFAULT_SCHEMAS: dict[str, TypeSchema] = {
 
 # Fields whose value must be a list when present, and fields that hold dates (any type).
 LIST_FIELDS = (
-    "tags", "aliases", "secondary_domains", "claims_extracted", "enrichments", "enrichments_applied",
-    "depends_on", "challenged_by", "challenges", "related_claims",
+    "tags",
+    "aliases",
+    "secondary_domains",
+    "claims_extracted",
+    "enrichments",
+    "enrichments_applied",
+    "depends_on",
+    "challenged_by",
+    "challenges",
+    "related_claims",
 )
 DATE_FIELDS = ("date", "created", "processed_date", "last_evaluated", "updated", "last_updated")
 TEXT_FIELDS = ("title", "author", "url", "description", "domain", "status", "format", "confidence")
@@ -181,8 +189,12 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
     if not isinstance(section, dict):
         raise ConfigError(f"{where}: [kb] must be a table")
     config_args: dict = {"root": root, "path": path}
-    for key, attr in (("sources", "sources_dir"), ("claims", "claims_dir"), ("beliefs", "beliefs_dir"),
-                      ("index", "index_dir")):
+    for key, attr in (
+        ("sources", "sources_dir"),
+        ("claims", "claims_dir"),
+        ("beliefs", "beliefs_dir"),
+        ("index", "index_dir"),
+    ):
         if key in section:
             if not isinstance(section[key], str) or not section[key].strip():
                 raise ConfigError(f"{where}: [kb] {key} must be a folder name")
@@ -196,7 +208,7 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
 
     rules = data.get("types", {})
     if not isinstance(rules, dict):
-        raise ConfigError(f"{where}: [types] must be a table of \"glob\" = \"type\"")
+        raise ConfigError(f'{where}: [types] must be a table of "glob" = "type"')
     own_rules = []
     for glob, kind in rules.items():
         if kind not in note_types:
@@ -206,7 +218,7 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
 
     severities = data.get("severity", {})
     if not isinstance(severities, dict):
-        raise ConfigError(f"{where}: [severity] must be a table of code = \"error\"|\"warning\"|\"info\"")
+        raise ConfigError(f'{where}: [severity] must be a table of code = "error"|"warning"|"info"')
     for code, severity in severities.items():
         if code not in CODES:
             raise ConfigError(f"{where}: [severity] unknown check code {code!r}")

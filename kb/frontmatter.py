@@ -84,7 +84,7 @@ def read_frontmatter(text: str) -> tuple[FrontMatter, str]:
             close_index = index
             break
     if close_index is None:
-        fm.errors.append((1, "front matter opened on line 1 is never closed with '---'; the whole file is read as body"))
+        fm.errors.append((1, "front matter opened on line 1 is never closed with '---'; the file is read as body"))
         return fm, text
     fm.terminated = True
     fm.terminator = lines[close_index].strip()

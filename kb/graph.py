@@ -24,9 +24,8 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     for path, note in kb.notes.items():
         graph.add_node(path, kind="note", type=note.type, title=note.title)
-    wanted_ids = {wanted_key(occurrences[0].link.target): WANTED_PREFIX + name
-                  for name, _, occurrences in kb.wanted}
-    for name, linkers, occurrences in kb.wanted:
+    wanted_ids = {wanted_key(occurrences[0].link.target): WANTED_PREFIX + name for name, _, occurrences in kb.wanted}
+    for name, linkers, _ in kb.wanted:
         graph.add_node(WANTED_PREFIX + name, kind="wanted", type="wanted", title=name, linked_from=linkers)
     for item in kb.links:
         link = item.link
@@ -36,8 +35,15 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
         elif target not in graph:
             graph.add_node(target, kind="file", type="file", title=target.rsplit("/", 1)[-1])
         edge_type = (link.field or FRONTMATTER) if link.kind == FRONTMATTER else link.kind
-        graph.add_edge(item.source, target, type=edge_type, line=link.line, target=link.target,
-                       subpath=link.subpath, rule=item.resolution.rule or "broken")
+        graph.add_edge(
+            item.source,
+            target,
+            type=edge_type,
+            line=link.line,
+            target=link.target,
+            subpath=link.subpath,
+            rule=item.resolution.rule or "broken",
+        )
     return graph
 
 
@@ -82,7 +88,7 @@ def export_mermaid(graph: nx.MultiDiGraph) -> str:
         label = _MERMAID_UNSAFE.sub(" ", str(data.get("title", node)))[:80].strip() or "?"
         lines.append(f'  {ids[node]}["{label}"]')
     seen = set()
-    for source, target, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("line", 0))):
+    for source, target, _ in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("line", 0))):
         pair = (source, target)
         if pair in seen:
             continue

@@ -104,11 +104,15 @@ def find_body_links(body: str, first_line: int) -> list[Link]:
         if check_fences:
             fence_match = _FENCE.match(line)
             if fence is not None:
-                if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence) \
-                        and not line[fence_match.end():].strip():
+                if (
+                    fence_match
+                    and fence_match.group(1)[0] == fence[0]
+                    and len(fence_match.group(1)) >= len(fence)
+                    and not line[fence_match.end() :].strip()
+                ):
                     fence = None
                 continue
-            if fence_match and not (fence_match.group(1)[0] == "`" and "`" in line[fence_match.end():]):
+            if fence_match and not (fence_match.group(1)[0] == "`" and "`" in line[fence_match.end() :]):
                 fence = fence_match.group(1)
                 continue
         if "[" not in line:

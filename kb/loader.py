@@ -7,6 +7,7 @@ notes are loaded as far as they can be, with problems saying what was wrong.
 from __future__ import annotations
 
 import os
+from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,8 +88,14 @@ def _decode(data: bytes, relpath: str, problems: list[Problem]) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        problems.append(Problem(relpath, line, "encoding-error",
-                                f"bytes that are not UTF-8 (first at byte {exc.start}); read with replacement characters"))
+        problems.append(
+            Problem(
+                relpath,
+                line,
+                "encoding-error",
+                f"bytes that are not UTF-8 (first at byte {exc.start}); read with replacements",
+            )
+        )
         text = data.decode("utf-8", errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -103,8 +110,13 @@ def read_note(config: Config, relpath: str) -> Note | None:
     full = os.path.join(config.root, relpath)
     problems: list[Problem] = []
     try:
-        with open(full, "rb") as handle:
+        # O_NONBLOCK: a FIFO named `x.md` must not hang the run; it is refused below.
+        descriptor = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(descriptor, "rb") as handle:
             stat = os.fstat(handle.fileno())
+            if not S_ISREG(stat.st_mode):
+                problems.append(Problem(relpath, 1, "file-unreadable", "not a regular file"))
+                return Note(relpath, title, config.type_for_path(relpath), problems=problems, readable=False)
             data = handle.read()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
@@ -112,16 +124,24 @@ def read_note(config: Config, relpath: str) -> Note | None:
         return Note(relpath, title, config.type_for_path(relpath), problems=problems, readable=False)
     if b"\0" in data[:8192]:
         problems.append(Problem(relpath, 1, "file-unreadable", "the file holds binary data (NUL bytes), not text"))
-        return Note(relpath, title, config.type_for_path(relpath), problems=problems, size=stat.st_size,
-                    mtime_ns=stat.st_mtime_ns, readable=False)
+        return Note(
+            relpath,
+            title,
+            config.type_for_path(relpath),
+            problems=problems,
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+            readable=False,
+        )
     text = _decode(data, relpath, problems)
     if text.startswith(GENERATED_MARKER):
         return None
     return parse_note(config, relpath, text, problems, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
 
 
-def parse_note(config: Config, relpath: str, text: str, problems: list[Problem] | None = None,
-               size: int = 0, mtime_ns: int = 0) -> Note:
+def parse_note(
+    config: Config, relpath: str, text: str, problems: list[Problem] | None = None, size: int = 0, mtime_ns: int = 0
+) -> Note:
     """Parse a note's text: front matter, type, legacy fields and links."""
     problems = problems if problems is not None else []
     title = relpath.rsplit("/", 1)[-1][: -len(NOTE_SUFFIX)]
@@ -129,8 +149,9 @@ def parse_note(config: Config, relpath: str, text: str, problems: list[Problem] 
     for line, message in fm.errors:
         problems.append(Problem(relpath, line, "frontmatter-invalid", message))
     for key, line in fm.duplicate_keys:
-        problems.append(Problem(relpath, line, "duplicate-key",
-                                f"field {key!r} is given twice; YAML keeps only the last value"))
+        problems.append(
+            Problem(relpath, line, "duplicate-key", f"field {key!r} is given twice; YAML keeps only the last value")
+        )
     fields = fm.fields
     declared = fields.get("type")
     note_type = config.known_type(declared) or config.type_for_path(relpath)

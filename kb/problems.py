@@ -29,7 +29,6 @@ CODES: dict[str, tuple[str, str]] = {
     "partial-date": (WARNING, "a date with a 00 month or day placeholder"),
     "legacy-field": (INFO, "a legacy field name that kb reads as its current name"),
     "orphan-note": (INFO, "a note that no other note links to"),
-    "numeric-conflict": (WARNING, "two notes state different numbers for the same thing"),
 }
 
 

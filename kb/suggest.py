@@ -29,7 +29,7 @@ _RARE_WORDS = 3
 class Suggester:
     def __init__(self, titles_by_path: dict[str, str], aliases_by_path: dict[str, list[str]] | None = None) -> None:
         self.title_of_slug: dict[str, set[str]] = defaultdict(set)
-        for path, title in titles_by_path.items():
+        for title in titles_by_path.values():
             self.title_of_slug[slugify(title)].add(title)
         self.sorted_slugs = sorted(slug for slug in self.title_of_slug if slug)
         self.postings: dict[str, list[str]] = defaultdict(list)
@@ -59,7 +59,7 @@ class Suggester:
         if len(key.split()) >= MIN_PREFIX_WORDS:
             start = bisect_left(self.sorted_slugs, key + " ")
             matches = []
-            for slug in self.sorted_slugs[start:start + 2]:
+            for slug in self.sorted_slugs[start : start + 2]:
                 if slug.startswith(key + " "):
                     matches.append(slug)
             if len(matches) == 1:
