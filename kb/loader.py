@@ -7,9 +7,9 @@ notes are loaded as far as they can be, with problems saying what was wrong.
 from __future__ import annotations
 
 import os
-from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from .config import ALWAYS_SKIPPED_DIRS, Config
 from .frontmatter import FrontMatter, read_frontmatter

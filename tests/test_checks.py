@@ -152,7 +152,8 @@ def test_invalid_value_shapes_and_enums(make_kb):
 def test_partial_date_and_invalid_date(make_kb):
     kb = make_kb(
         {
-            "inbox/a.md": "---\ndate: 2026-03-00\nprocessed_date: 2024-00-00\ncreated: 2025-02-30\nupdated: soon\n---\n",
+            "inbox/a.md": "---\ndate: 2026-03-00\nprocessed_date: 2024-00-00\n"
+            "created: 2025-02-30\nupdated: soon\n---\n",
         },
         toml="[schema.source]\nrequired = []\n",
     )

@@ -46,7 +46,8 @@ def test_front_matter_type_wins_then_kb_rules_then_defaults(make_kb):
 def test_extra_types_and_schema_from_toml(make_kb):
     kb = make_kb(
         {"entities/acme.md": "---\nname: Acme\n---\n"},
-        toml='[kb]\ntypes = ["entity"]\n[types]\n"entities/**" = "entity"\n[schema.entity]\nrequired = ["name", "founded"]\n',
+        toml='[kb]\ntypes = ["entity"]\n[types]\n"entities/**" = "entity"\n'
+        '[schema.entity]\nrequired = ["name", "founded"]\n',
     )
     assert kb.notes["entities/acme.md"].type == "entity"
     assert kb.config.schemas["entity"].required == ("name", "founded")
