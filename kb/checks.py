@@ -55,7 +55,8 @@ def check_links(kb: KnowledgeBase) -> Iterator[Problem]:
                 item.source, link.line, "broken-link", message, suggestion=suggestion[0] if suggestion else None
             )
         elif resolution.decided_by == SHORTEST_PATH:
-            others = ", ".join(path for path in resolution.candidates if path != resolution.path)
+            others_list = [path for path in resolution.candidates if path != resolution.path]
+            others = ", ".join(others_list[:3]) + (f" and {len(others_list) - 3} more" if len(others_list) > 3 else "")
             yield Problem(
                 item.source,
                 link.line,
@@ -70,9 +71,14 @@ def check_links(kb: KnowledgeBase) -> Iterator[Problem]:
                 link.line,
                 "loose-link",
                 f"{link.raw} matches {resolution.path} only when case, hyphens and punctuation are "
-                "ignored; Obsidian will not follow it",
-                suggestion=resolution.path.rsplit("/", 1)[-1].removesuffix(".md"),
+                f"ignored; Obsidian will not follow it: write [[{_title_of(resolution.path)}]]",
+                suggestion=_title_of(resolution.path),
             )
+
+
+def _title_of(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name[:-3] if name.lower().endswith(".md") else name
 
 
 def _make_suggester(kb: KnowledgeBase) -> Suggester:

@@ -35,7 +35,22 @@ DEFAULT_TYPE_RULES: tuple[tuple[str, str], ...] = (
 )
 
 # Folders never read as notes: tool state, version control, editor settings.
-ALWAYS_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".kb", ".obsidian", ".trash", "node_modules", "__pycache__"})
+ALWAYS_SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".kb",
+        ".obsidian",
+        ".trash",
+        "node_modules",
+        "__pycache__",
+        ".venv",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".mypy_cache",
+    }
+)
 
 SOURCE_STATUSES = ("unprocessed", "processing", "processed", "null-result")
 CONFIDENCE_LEVELS = ("proven", "likely", "experimental", "speculative")

@@ -63,10 +63,7 @@ class Problem:
         return data
 
     def render(self) -> str:
-        text = f"{self.path}:{self.line}: {self.severity}[{self.code}] {self.message}"
-        if self.suggestion is not None:
-            text += f" (did you mean [[{self.suggestion}]]?)"
-        return text
+        return f"{self.path}:{self.line}: {self.severity}[{self.code}] {self.message}"
 
 
 def sort_problems(problems) -> list[Problem]:

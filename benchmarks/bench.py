@@ -1,0 +1,73 @@
+"""Time `kb check` on a KB against the floor: one Python pass that reads every note and finds every `[[`.
+
+    python benchmarks/bench.py [KB_DIR] [--repeat N]
+
+Each measurement runs in a fresh subprocess (cold: imports, reads and parses everything) and
+reports wall time, CPU time and peak memory (max RSS). Default KB: ../shared/corpora/teleo-codex.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+FLOOR = r"""
+import os, sys, time, resource
+start = time.perf_counter()
+notes = links = 0
+for folder, dirs, files in os.walk(sys.argv[1]):
+    dirs[:] = [d for d in dirs if d not in ('.git', '.kb')]
+    for name in files:
+        if name.endswith('.md'):
+            with open(os.path.join(folder, name), 'rb') as handle:
+                links += handle.read().count(b'[[')
+            notes += 1
+"""
+
+CHECK = r"""
+import sys, time, resource
+start = time.perf_counter()
+from kb.config import load_config
+from kb.model import load_kb
+from kb.checks import run_checks
+kb = load_kb(load_config(sys.argv[1]))
+problems = run_checks(kb)
+notes, links = len(kb.notes), len(problems)
+"""
+
+REPORT = r"""
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+                  "rss_mb": usage.ru_maxrss / 1024, "notes": notes, "count": links}))
+"""
+
+
+def measure(code: str, kb_dir: str, repeat: int) -> dict:
+    runs = []
+    for _ in range(repeat):
+        script = "import json\n" + code + REPORT
+        output = subprocess.run([sys.executable, "-c", script, kb_dir], capture_output=True, text=True, check=True)
+        runs.append(json.loads(output.stdout))
+    return min(runs, key=lambda run: run["wall"])
+
+
+def main() -> None:
+    default = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "teleo-codex"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kb", nargs="?", default=str(default))
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest is kept")
+    args = parser.parse_args()
+    floor = measure(FLOOR, args.kb, args.repeat)
+    check = measure(CHECK, args.kb, args.repeat)
+    print(f"KB: {args.kb} ({floor['notes']} notes)")
+    print(f"{'step':<22}{'wall s':>8}{'cpu s':>8}{'peak MB':>9}{'x floor':>9}")
+    for name, run in (("floor (read + [[)", floor), ("kb check (cold)", check)):
+        ratio = run["wall"] / floor["wall"] if floor["wall"] else float("nan")
+        print(f"{name:<22}{run['wall']:>8.3f}{run['cpu']:>8.3f}{run['rss_mb']:>9.1f}{ratio:>9.1f}")
+
+
+if __name__ == "__main__":
+    main()
