@@ -137,3 +137,11 @@ def test_internal_error_is_exit_123(monkeypatch, tmp_path, capsys):
         cli.main()
     assert exit_info.value.code == 123
     assert "internal error" in capsys.readouterr().err
+
+
+def test_empty_kb(runner, tmp_path):
+    result = runner.invoke(app, ["check", "--kb", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "0 notes, 0 links" in result.stdout
+    graph = runner.invoke(app, ["graph", "--kb", str(tmp_path), "--format", "json"])
+    assert graph.exit_code == 0 and json.loads(graph.stdout)["nodes"] == []
