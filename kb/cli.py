@@ -188,6 +188,56 @@ def graph(
         )
 
 
+@app.command()
+def beliefs(
+    kb: KbOption = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+):
+    """Per belief: grounding (resolved, enough for its level), evidence since, and a status with its reason.
+
+    Exit 1 when a belief is under-grounded or under review.
+    """
+    from .beliefs import assess_beliefs
+
+    report = assess_beliefs(_open(kb))
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_beliefs_table(report))
+    attention = any(flag in ("under-grounded", "under-review") for b in report.beliefs for flag in b.flags)
+    raise typer.Exit(EXIT_FOUND if attention else EXIT_OK)
+
+
+def render_beliefs_table(report) -> str:
+    from .beliefs import LEVEL_MINIMUM
+
+    lines = [f"{'STATUS':<15} {'GROUNDING':<9} {'EVIDENCE':<8} {'OWNER':<10} {'#':>2}  BELIEF"]
+    for belief in report.beliefs:
+        required = LEVEL_MINIMUM.get(belief.level, 3)
+        grounding = f"{len(belief.resolved_grounding)}/{required}"
+        confirms = sum(1 for e in belief.evidence if e.kind in ("confirm", "extend"))
+        challenges = sum(1 for e in belief.evidence if e.kind == "challenge")
+        number = str(belief.number) if belief.number is not None else "-"
+        title = belief.title if len(belief.title) <= 70 else belief.title[:69] + "…"
+        lines.append(
+            f"{belief.status:<15} {grounding:<9} {f'+{confirms} -{challenges}':<8} "
+            f"{(belief.owner or '-')[:10]:<10} {number:>2}  {title}"
+        )
+        if belief.status != "untested" or len(belief.flags) > 1:
+            lines.append(f"{'':<15} {belief.reason}")
+    flagged = [m for m in report.mentions if m.problem]
+    counts = {}
+    for belief in report.beliefs:
+        counts[belief.status] = counts.get(belief.status, 0) + 1
+    summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    lines.append("")
+    lines.append(f"{len(report.beliefs)} beliefs: {summary}. Change dates from {report.dates_from}.")
+    if flagged:
+        lines.append(f"{len(flagged)} 'Belief N' mentions need a look:")
+        lines.extend(f"  {m.path}:{m.line}: {m.problem}" for m in flagged)
+    return "\n".join(lines)
+
+
 def main() -> None:
     """Console entry point: any unexpected exception is an internal error (exit 123), not a traceback."""
     try:

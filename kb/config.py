@@ -112,6 +112,8 @@ class Config:
     note_types: tuple[str, ...] = NOTE_TYPES
     schemas: dict[str, TypeSchema] = field(default_factory=lambda: dict(DEFAULT_SCHEMAS))
     severities: dict[str, str] = field(default_factory=dict)
+    belief_owners: dict[str, str] = field(default_factory=dict)  # domain -> owner of the beliefs on it
+    index_links: str = "markdown"  # how generated pages link: markdown, wikilink or both
     _compiled: list = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -258,6 +260,20 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
         for field_name, values in enums.items():
             schemas[name].enums[field_name] = _strings(values, f"{where}: [schema.{name}.enums] {field_name}")
     config_args["schemas"] = schemas
+
+    beliefs = data.get("beliefs", {})
+    owners = beliefs.get("owners", {}) if isinstance(beliefs, dict) else None
+    if not isinstance(owners, dict) or not all(isinstance(v, str) for v in owners.values()):
+        raise ConfigError(f'{where}: [beliefs.owners] must be a table of domain = "owner"')
+    config_args["belief_owners"] = {str(k).lower(): v.lower() for k, v in owners.items()}
+
+    index = data.get("index", {})
+    if not isinstance(index, dict):
+        raise ConfigError(f"{where}: [index] must be a table")
+    links = index.get("links", "markdown")
+    if links not in ("markdown", "wikilink", "both"):
+        raise ConfigError(f'{where}: [index] links must be "markdown", "wikilink" or "both"')
+    config_args["index_links"] = links
     return Config(**config_args)
 
 

@@ -192,3 +192,19 @@ def load_notes(config: Config) -> tuple[list[Note], Inventory]:
 
 def kb_relpath(config: Config, path: Path) -> str:
     return Path(path).resolve().relative_to(config.root).as_posix()
+
+
+def read_lines(config: Config, relpath: str) -> list[str]:
+    """The text lines of a file (line N is item N-1), or [] when it cannot be read as text.
+
+    For writers and extractors that need the words again after loading; problems reading
+    the file were already reported when it was loaded.
+    """
+    try:
+        with open(os.path.join(config.root, relpath), "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return []
+    if b"\0" in data[:8192]:
+        return []
+    return _decode(data, relpath, []).split("\n")

@@ -1,0 +1,84 @@
+"""When did a note last change? From git where the KB is in a work tree, else from the note's own dates.
+
+File modification times are not used: a clone or a copy gives every file the same time.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+GIT = "git"
+FRONT_MATTER = "front matter"
+_CHANGE_FIELDS = ("updated", "last_updated", "revised", "last_evaluated", "created", "date")
+
+
+def git_change_dates(root: Path) -> dict[str, str] | None:
+    """The date (YYYY-MM-DD) of the last commit touching each file, relative to `root`.
+
+    Files with uncommitted changes get the date of their modification time. None when `root`
+    is not in a git work tree or git is not available.
+    """
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30
+        )
+        if top.returncode != 0:
+            return None
+        toplevel = Path(top.stdout.strip()).resolve()
+        log = subprocess.run(
+            [
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "-C",
+                str(toplevel),
+                "log",
+                "--format=%x00%cs",
+                "--name-only",
+                "--no-renames",
+                "--",
+                str(Path(root).resolve()),
+            ],
+            capture_output=True,
+            timeout=300,
+        )
+        status = subprocess.run(
+            ["git", "-C", str(toplevel), "status", "--porcelain", "-z", "--", str(Path(root).resolve())],
+            capture_output=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if log.returncode != 0:
+        return None
+    prefix = Path(root).resolve().relative_to(toplevel).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    dates: dict[str, str] = {}
+    current = None
+    for line in log.stdout.decode("utf-8", errors="replace").split("\n"):
+        if line.startswith("\0"):
+            current = line[1:]
+        elif line and current and line.startswith(prefix):
+            dates.setdefault(line[len(prefix) :], current)
+    if status.returncode == 0:
+        import datetime
+
+        for entry in status.stdout.decode("utf-8", errors="replace").split("\0"):
+            if len(entry) > 3 and entry[3:].startswith(prefix):
+                relpath = entry[3:][len(prefix) :]
+                try:
+                    mtime = os.stat(os.path.join(root, relpath)).st_mtime
+                except OSError:
+                    continue
+                dates[relpath] = datetime.date.fromtimestamp(mtime).isoformat()
+    return dates
+
+
+def front_matter_change_date(fields: dict, extra_dates=()) -> str | None:
+    """The latest full date a note states about itself: updated, revised, created, evidence added…"""
+    candidates = [str(fields.get(name)) for name in _CHANGE_FIELDS if fields.get(name) is not None]
+    candidates.extend(extra_dates)
+    valid = [date for date in candidates if len(date) == 10 and date[4] == "-" and "-00" not in date]
+    return max(valid) if valid else None
