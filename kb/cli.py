@@ -238,6 +238,48 @@ def render_beliefs_table(report) -> str:
     return "\n".join(lines)
 
 
+@app.command()
+def index(
+    kb: KbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder for the pages. Default: the KB's index folder (kb.toml [kb] index, else index/).",
+            file_okay=False,
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+):
+    """Generate Markdown index pages: backlinks per note, pages per type, domain and belief, wanted notes.
+
+    Only pages whose bytes change are rewritten; files kb did not generate are never touched.
+    """
+    from .index import write_index
+
+    knowledge = _open(kb)
+    try:
+        result = write_index(knowledge, out, dry_run=dry_run)
+    except OSError as exc:
+        raise _fail(f"cannot write the index: {exc}") from None
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        verb = "would write" if dry_run else "written"
+        for path in result.written:
+            typer.echo(f"{'would write' if dry_run else 'wrote'} {path}")
+        for path in result.removed:
+            typer.echo(f"{'would remove' if dry_run else 'removed'} {path}")
+        for problem in result.problems:
+            typer.echo(problem.render())
+        typer.echo(
+            f"{result.pages} pages in {result.out_dir}: {len(result.written)} {verb}, "
+            f"{len(result.removed)} removed, {result.pages - len(result.written)} unchanged"
+        )
+    raise typer.Exit(EXIT_FOUND if result.problems else EXIT_OK)
+
+
 def main() -> None:
     """Console entry point: any unexpected exception is an internal error (exit 123), not a traceback."""
     try:

@@ -50,3 +50,12 @@ def teleo():
 
 def problems_of(problems, code):
     return [problem for problem in problems if problem.code == code]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def update_golden(request):
+    return request.config.getoption("--update-golden")
