@@ -207,6 +207,18 @@ def _clean_statement(text: str) -> str:
     return text.strip().rstrip("*").strip()
 
 
+def _first_heading(lines: list[str]) -> str | None:
+    in_front_matter = bool(lines) and lines[0].strip() == "---"
+    for index, line in enumerate(lines):
+        if in_front_matter:
+            if index and line.strip() in ("---", "..."):
+                in_front_matter = False
+            continue
+        if line.startswith("# "):
+            return _clean_statement(line[2:])
+    return None
+
+
 def _strip_wikilinks(text: str) -> str:
     return re.sub(r"\[\[([^\]|]*?)(?:\|([^\]]*))?\]\]", lambda m: m.group(2) or m.group(1), text)
 
@@ -325,7 +337,8 @@ def find_beliefs(kb: KnowledgeBase, collector: _Collector | None = None) -> list
                 }
                 section_beliefs.append((belief, linked_notes))
         else:
-            title = note.fields.get("title") if isinstance(note.fields.get("title"), str) else note.title
+            title = note.fields.get("title") if isinstance(note.fields.get("title"), str) else _first_heading(lines)
+            title = title or note.title
             belief = Belief(
                 f"{owner}/{belief_slug(note.title)}" if owner else belief_slug(note.title), title, owner, path, 1
             )

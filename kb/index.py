@@ -91,6 +91,12 @@ def _escape(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _readable(text: str) -> str:
+    """The words of a line of Markdown: no list marker, heading hashes or emphasis markers."""
+    text = re.sub(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#{1,6}\s+|>\s*)", "", text)
+    return re.sub(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)", "", text).strip()
+
+
 def _plain_context(line: str, column: int) -> str:
     """The linking line as readable text: wikilinks shown as their words, cut around the link."""
     if column > CONTEXT_CHARS:
@@ -99,7 +105,7 @@ def _plain_context(line: str, column: int) -> str:
     text = _WIKILINK.sub(
         lambda m: (m.group(1).split("|", 1)[-1] if "|" in m.group(1) else m.group(1)).rstrip("\\"), line.strip()
     )
-    text = re.sub(r"\s+", " ", text.replace("[[", "").replace("]]", ""))
+    text = re.sub(r"\s+", " ", _readable(text.replace("[[", "").replace("]]", "")))
     if len(text) > CONTEXT_CHARS:
         text = text[:CONTEXT_CHARS].rstrip() + "…"
     return text
@@ -338,7 +344,8 @@ def _belief_page(writer: _PageWriter, belief: Belief) -> str:
             where = writer.link(page, event.path, f"{label}:{event.line}", in_table=True)
             if event.via:
                 where += " (on a grounding claim)"
-            quote_text = _escape(event.quote[:200] + ("…" if len(event.quote) > 200 else ""))
+            quote = _readable(event.quote)
+            quote_text = _escape(quote[:200] + ("…" if len(quote) > 200 else ""))
             lines.append(f"| {event.date or '?'} | {event.kind} | {where} | {quote_text} |")
     else:
         lines.append("No evidence recorded.")
