@@ -248,7 +248,31 @@ def _check_date(note: Note, name: str, value) -> Iterable[Problem]:
     yield Problem(note.path, line, "invalid-value", f"{name} {text!r} is not a date in YYYY-MM-DD form")
 
 
-CHECKS = (check_links, check_duplicate_titles, check_schema, check_orphans)
+def check_numeric_conflicts(kb: KnowledgeBase) -> Iterator[Problem]:
+    """numeric-conflict: one problem per fact of each unresolved conflict, pointing at the other side."""
+    from .conflicts import HARD, find_conflicts
+
+    for conflict in find_conflicts(kb).conflicts:
+        for side in conflict.sides:
+            others = [
+                f"{fact.text!r} in {fact.path}:{fact.line}"
+                for other in conflict.sides
+                if other is not side
+                for fact in other.facts[:2]
+            ]
+            for fact in side.facts:
+                kind = "" if conflict.kind == HARD else f"{conflict.kind} "
+                yield Problem(
+                    fact.path,
+                    fact.line,
+                    "numeric-conflict",
+                    f"{kind}conflict on {conflict.metric} ({conflict.period}): {fact.text!r} here vs "
+                    f"{'; '.join(others)} [{conflict.id}]",
+                    related=tuple(sorted({f.path for s in conflict.sides for f in s.facts})),
+                )
+
+
+CHECKS = (check_links, check_duplicate_titles, check_schema, check_orphans, check_numeric_conflicts)
 
 
 def run_checks(

@@ -42,6 +42,12 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+class ConflictFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 class GraphFormat(StrEnum):
     json = "json"
     graphml = "graphml"
@@ -278,6 +284,57 @@ def index(
             f"{len(result.removed)} removed, {result.pages - len(result.written)} unchanged"
         )
     raise typer.Exit(EXIT_FOUND if result.problems else EXIT_OK)
+
+
+@app.command()
+def conflicts(
+    kb: KbOption = None,
+    format: Annotated[ConflictFormat, typer.Option("--format", "-f", help="Output format.")] = ConflictFormat.text,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also show values consistent with rounding, and resolved conflicts.")
+    ] = False,
+    resolve: Annotated[
+        str | None, typer.Option("--resolve", metavar="ID", help="Record a decision on conflict ID in the KB.")
+    ] = None,
+    accept: Annotated[str | None, typer.Option("--accept", help="With --resolve: the accepted value.")] = None,
+    prefer: Annotated[str | None, typer.Option("--prefer", help="With --resolve: the preferred source note.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="With --resolve: why.")] = None,
+):
+    """Numeric conflicts: notes that state different numbers for the same thing.
+
+    Exit 1 when a conflict is found. Decisions recorded with --resolve go to the KB's
+    conflict-resolutions.toml; a resolved conflict stays hidden until a new fact joins it.
+    """
+    from .conflicts import find_conflicts, render_markdown, render_text, resolution_entry
+
+    knowledge = _open(kb)
+    report = find_conflicts(knowledge, include_resolved=show_all or resolve is not None)
+    for problem in report.problems:
+        typer.echo(f"kb: {problem}", err=True)
+    if resolve is not None:
+        match = next((c for c in report.conflicts + report.info if c.id == resolve), None)
+        if match is None:
+            raise _fail(f"no conflict with id {resolve!r} (run kb conflicts to list them)")
+        if not reason:
+            raise _fail("--resolve needs --reason")
+        path = knowledge.config.root / knowledge.config.conflict_resolutions
+        existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+        entry = resolution_entry(match, accept, prefer, reason)
+        from .index import atomic_write
+
+        atomic_write(path, ((existing.rstrip("\n") + "\n\n") if existing.strip() else "").encode() + entry.encode())
+        typer.echo(f"recorded the decision on {resolve} in {path.name}")
+        raise typer.Exit(EXIT_OK)
+    if format is ConflictFormat.json:
+        data = report.to_dict()
+        if not show_all:
+            data.pop("consistent_with_rounding")
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif format is ConflictFormat.markdown:
+        typer.echo(render_markdown(report))
+    else:
+        typer.echo(render_text(report, include_info=show_all))
+    raise typer.Exit(EXIT_FOUND if report.conflicts else EXIT_OK)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .problems import CODES, ERROR, INFO, WARNING
@@ -114,6 +115,9 @@ class Config:
     severities: dict[str, str] = field(default_factory=dict)
     belief_owners: dict[str, str] = field(default_factory=dict)  # domain -> owner of the beliefs on it
     index_links: str = "markdown"  # how generated pages link: markdown, wikilink or both
+    conflict_aliases: dict[str, str] = field(default_factory=dict)  # phrase -> "modifiers measure"
+    conflict_window: Decimal = Decimal("0.25")  # values further apart than this are different things
+    conflict_resolutions: str = "conflict-resolutions.toml"
     _compiled: list = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -274,6 +278,26 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
     if links not in ("markdown", "wikilink", "both"):
         raise ConfigError(f'{where}: [index] links must be "markdown", "wikilink" or "both"')
     config_args["index_links"] = links
+
+    conflicts = data.get("conflicts", {})
+    if not isinstance(conflicts, dict):
+        raise ConfigError(f"{where}: [conflicts] must be a table")
+    aliases = conflicts.get("aliases", {})
+    if not isinstance(aliases, dict) or not all(isinstance(v, str) and v.strip() for v in aliases.values()):
+        raise ConfigError(f'{where}: [conflicts.aliases] must be a table of "phrase" = "measure"')
+    config_args["conflict_aliases"] = {str(k).strip().lower(): v.strip().lower() for k, v in aliases.items()}
+    if "window" in conflicts:
+        try:
+            window = Decimal(str(conflicts["window"]))
+        except InvalidOperation:
+            window = Decimal(-1)
+        if not Decimal(0) < window <= Decimal(10):
+            raise ConfigError(f"{where}: [conflicts] window must be a number between 0 and 10 (0.25 = 25%)")
+        config_args["conflict_window"] = window
+    if "resolutions" in conflicts:
+        if not isinstance(conflicts["resolutions"], str) or not conflicts["resolutions"].strip():
+            raise ConfigError(f"{where}: [conflicts] resolutions must be a file name")
+        config_args["conflict_resolutions"] = conflicts["resolutions"].strip()
     return Config(**config_args)
 
 

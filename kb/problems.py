@@ -29,6 +29,7 @@ CODES: dict[str, tuple[str, str]] = {
     "partial-date": (WARNING, "a date with a 00 month or day placeholder"),
     "legacy-field": (INFO, "a legacy field name that kb reads as its current name"),
     "orphan-note": (INFO, "a note that no other note links to"),
+    "numeric-conflict": (WARNING, "two notes state different numbers for the same thing"),
     "index-conflict": (WARNING, "a file kb did not generate stands where `kb index` would write a page"),
 }
 

@@ -1,0 +1,1157 @@
+"""Numeric facts: every stated quantity in a note, with what it measures, when, and how precisely.
+
+Deterministic (no sets iterated for output, no hash-dependent order) and dependency-free: regexes
+and `Decimal`. A fact keeps its note, line, exact span, value in base units (`$2.48 billion` is
+2480000000 USD; `8.1%` is 8.1 percent), implied precision (half the last written digit, with a
+two-significant-figure floor for round integers), hedge, period, subject entities, measure,
+modifiers, role (level / from / to / delta) and modality (asserted / hypothetical / target /
+forecast).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# ---------------------------------------------------------------------------- vocabulary
+
+SCALES = {
+    "thousand": 3,
+    "k": 3,
+    "K": 3,
+    "million": 6,
+    "mn": 6,
+    "mm": 6,
+    "m": 6,
+    "M": 6,
+    "billion": 9,
+    "bn": 9,
+    "b": 9,
+    "B": 9,
+    "trillion": 12,
+    "tn": 12,
+    "t": 12,
+    "T": 12,
+}
+CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY"}
+CURRENCY_WORDS = {
+    "dollar": "USD",
+    "dollars": "USD",
+    "usd": "USD",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "gbp": "GBP",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+}
+TOKEN_UNITS = ("USDC", "USDT", "SOL", "ETH", "BTC", "META", "DAI", "USDe")
+HEDGES = {
+    # below: "nearly 480" means a little under 480
+    "nearly": "below",
+    "almost": "below",
+    "just under": "below",
+    "just shy of": "below",
+    "about": "approx",
+    "around": "approx",
+    "approximately": "approx",
+    "approx.": "approx",
+    "approx": "approx",
+    "roughly": "approx",
+    "some": "approx",
+    "circa": "approx",
+    "~": "approx",
+    "≈": "approx",
+    "an estimated": "approx",
+    "more than": "lower",
+    "over": "lower",
+    "at least": "lower",
+    "upwards of": "lower",
+    "in excess of": "lower",
+    "exceeding": "lower",
+    "above": "lower",
+    "less than": "upper",
+    "under": "upper",
+    "up to": "upper",
+    "as many as": "upper",
+    "as much as": "upper",
+    "at most": "upper",
+    "fewer than": "upper",
+    "below": "upper",
+}
+MODIFIER_DIMENSIONS = {
+    "net": "basis",
+    "gross": "basis",
+    "per capita": "scope",
+    "per-capita": "scope",
+    "per beneficiary": "scope",
+    "per-beneficiary": "scope",
+    "per member": "scope",
+    "per user": "scope",
+    "per person": "scope",
+    "per share": "scope",
+    "per year": "rate",
+    "annual": "rate",
+    "annually": "rate",
+    "monthly": "rate",
+    "per month": "rate",
+    "daily": "rate",
+    "per day": "rate",
+    "weekly": "rate",
+    "quarterly": "rate",
+    "average": "statistic",
+    "mean": "statistic",
+    "median": "statistic",
+    "total": "scope",
+    "cumulative": "scope",
+    "shared": "sharing",
+}
+MODIFIER_CANONICAL = {
+    "per-capita": "per capita",
+    "per beneficiary": "per capita",
+    "per-beneficiary": "per capita",
+    "per member": "per capita",
+    "per user": "per capita",
+    "per person": "per capita",
+    "annually": "annual",
+    "per year": "annual",
+    "per month": "monthly",
+    "per day": "daily",
+    "mean": "average",
+    "cumulative": "total",
+}
+# Verbs and the measure they state ("saved $X" is savings).
+VERB_MEASURES = {
+    "saved": "savings",
+    "saves": "savings",
+    "save": "savings",
+    "raised": "raise",
+    "raises": "raise",
+    "raising": "raise",
+    "lost": "losses",
+    "lose": "losses",
+    "loses": "losses",
+    "spent": "spending",
+    "spends": "spending",
+    "spend": "spending",
+    "earned": "earnings",
+    "earns": "earnings",
+    "cost": "cost",
+    "costs": "cost",
+    "valued": "valuation",
+    "committed": "commitments",
+    "paid": "payments",
+    "pays": "payments",
+    "employs": "employees",
+    "employed": "employees",
+    "owns": "holdings",
+    "generated": None,
+    "collected": "revenue",
+    "invested": "investment",
+    "borrowed": "debt",
+    "sold": "sales",
+}
+STOP_WORDS = frozenset(
+    """
+a an the and or but nor of in on at to from by for with without within into onto over under than then that this
+these those there their its it is are was were be been being has have had do does did will would could should
+may might can must as per via vs versus each every all any some no not only just also more most less least such
+which who whom whose what when where while if so up down out off about across after before between during
+through toward towards against among since until upon like including plus respectively
+""".split()
+)
+HYPOTHETICAL = re.compile(r"\b(?:if|would|could|might|hypothetical(?:ly)?|suppose|assuming|imagine|scenario)\b", re.I)
+TARGET = re.compile(
+    r"\b(?:target(?:s|ed|ing)?|goal|aims? (?:to|for)|plans? to|seeks? to|aspires?|minimum goal|cap)\b", re.I
+)
+FORECAST = re.compile(
+    r"\b(?:forecast\w*|project(?:ed|ion|ions|s)|expect(?:ed|s)?|estimate[ds]? to|predict\w*|"
+    r"will (?:reach|hit|be|grow|rise|fall)|by 20\d\d|outlook|could reach)\b",
+    re.I,
+)
+CHANGE_UP = r"(?:up|rose|rising|rise|increased?|increasing|grew|grown|growing|gained?|jumped|climbed|added)"
+CHANGE_DOWN = r"(?:down|fell|falling|fall|decreased?|decreasing|declined?|declining|dropped|shrank|lost)"
+# Words that describe a number rather than say what is counted ("a peak of 561", "the number of ACOs").
+NON_MEASURES = frozenset(
+    {
+        "peak",
+        "high",
+        "low",
+        "record",
+        "total",
+        "level",
+        "figure",
+        "number",
+        "amount",
+        "sum",
+        "value",
+        "count",
+        "estimate",
+        "more",
+        "less",
+        "combined",
+        "each",
+        "nearly",
+        "roughly",
+        "just",
+        "only",
+        "some",
+        "about",
+        "approximately",
+        "around",
+        "almost",
+        "over",
+        "under",
+    }
+)
+# Counted nouns that make a number a duration or a position, not a fact about the world we compare.
+NOT_COUNTED = frozenset(
+    {
+        "year",
+        "years",
+        "month",
+        "months",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "second",
+        "seconds",
+        "time",
+        "times",
+        "percent",
+        "am",
+        "pm",
+        "decade",
+        "decades",
+        "century",
+        "centuries",
+        "quarter",
+        "quarters",
+    }
+)
+# Words after which a noun run ends: post-modifiers and comparisons ("savings relative to benchmarks").
+RUN_BREAKS = frozenset(
+    {
+        "relative",
+        "compared",
+        "according",
+        "due",
+        "alone",
+        "apiece",
+        "overall",
+        "combined",
+        "annually",
+        "respectively",
+        "together",
+        "higher",
+        "lower",
+        "greater",
+        "larger",
+        "smaller",
+        "less",
+        "more",
+        "versus",
+        "vs",
+        "per",
+        "each",
+        "total",
+        "last",
+        "next",
+        "this",
+        "that",
+    }
+)
+# Words that link a label to its value ("savings of $X", "revenue was $X").
+LABEL_LINKS = frozenset(
+    {
+        "of",
+        "at",
+        "was",
+        "were",
+        "is",
+        "are",
+        "totaled",
+        "totalled",
+        "totaling",
+        "totalling",
+        "reached",
+        "hit",
+        "stood",
+        "be",
+        "about",
+        "nearly",
+        "approximately",
+        "roughly",
+        "around",
+        "over",
+        "than",
+        "to",
+        "by",
+    }
+)
+# Abbreviations of measures and business vocabulary: they name no subject.
+GENERIC_ACRONYMS = frozenset(
+    """
+YOY QOQ MOM CAGR ROI ROE ROA TAM SAM SOM ARR MRR ARPU LTV CAC EBITDA GDP CPI KPI KPIS FY PY CY YTD MTD TTM LTM APY APR
+TVL FDV FDMC MCAP ATH ATL USD EUR GBP CEO CFO CTO COO RT RTS DM DMS FAQ TBD TBA NA ETA PDF URL API SDK UI UX IPO ICO
+M&A M&E LP LPS GP VC VCS PE AUM NAV OTC DAU MAU WAU B2B B2C SAAS PR QA HR IT OK AM PM EST PST UTC GMT
+""".split()
+)
+LOSS_MEASURES = frozenset({"loss", "losses", "deficit", "shortfall", "drawdown", "decline", "writedown"})
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_SCALE = r"trillion|billion|million|thousand|bn|tn|mn|mm|[kKmMbBtT](?![A-Za-z])"
+_HEDGE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
+_QUANTITY = re.compile(
+    rf"""
+    (?P<sign>[-−–](?=\s?(?:US\$|[$£€¥])?\d))?
+    (?P<cur>US\$|[$£€¥])?
+    (?P<num>{_NUMBER})
+    (?:\s?(?:-|–|—|to)\s?(?:US\$|[$£€¥])?(?P<num2>{_NUMBER})(?=\s?(?:{_SCALE}|%|x\b|×|percent)))?
+    (?P<scale>\s?(?:{_SCALE}))?
+    (?P<unit>\s?(?:%|percent(?:age)?\s+points?|percent|pp\b|bps\b|basis\s+points|x\b|×|
+        (?:{"|".join(TOKEN_UNITS)})\b|dollars?\b|USD\b|euros?\b|pounds?\b|GBP\b|EUR\b))?
+    (?P<plus>\+)?
+    """,
+    re.X,
+)
+_HEDGE_BEFORE = re.compile(rf"(?<![\w$])(?:{_HEDGE})\s*$", re.I)
+_PERIOD_HINT = re.compile(r"(?:19|20)\d\d|Q[1-4]|FY|PY|CY|H[12]|as of", re.I)
+
+
+class _Quantity:
+    """A quantity match: the regex match of the number, plus the hedge words found just before it."""
+
+    __slots__ = ("match", "hedge", "hedge_start")
+
+    def __init__(self, match: re.Match, hedge: str | None, hedge_start: int) -> None:
+        self.match, self.hedge, self.hedge_start = match, hedge, hedge_start
+
+    def group(self, name: str):
+        return self.hedge if name == "hedge" else self.match.group(name)
+
+    def start(self, name: str | None = None) -> int:
+        if name:
+            return self.match.start(name)
+        return self.hedge_start if self.hedge else self.match.start()
+
+    def end(self, name: str | None = None) -> int:
+        return self.match.end(name) if name else self.match.end()
+
+
+def _quantities(sentence: str):
+    """Quantity matches; hedges are looked for behind each number, which keeps the scan fast."""
+    for match in _QUANTITY.finditer(sentence):
+        start = match.start()
+        window = sentence[max(0, start - 24) : start]
+        hedge = _HEDGE_BEFORE.search(window) if window else None
+        if hedge:
+            yield _Quantity(match, hedge.group(0), start - len(window) + hedge.start())
+        else:
+            yield _Quantity(match, None, start)
+
+
+_PERIOD = re.compile(
+    r"\b(?:(?P<fy>FY|PY|CY)\s?'?(?P<fyyear>\d{4}|\d{2})"
+    r"|(?P<q>Q[1-4])\s?(?P<qyear>\d{4})|(?P<qyear2>\d{4})\s?(?P<q2>Q[1-4])"
+    r"|(?P<h>H[12])\s?(?P<hyear>\d{4})"
+    r"|(?P<year>(?:19[5-9]\d|20\d\d))(?![\d,.%]|\s?(?:" + _SCALE + r"|percent)\b))"
+)
+_ISO_DATE = re.compile(r"\b(19|20)\d\d-(0\d|1[0-2])-([0-3]\d)\b")
+_AS_OF = re.compile(r"\bas of\s+(?:(?P<month>[A-Z][a-z]+)\s+)?(?:\d{1,2},?\s+)?(?P<year>(?:19|20)\d\d)", re.I)
+_ENTITY = re.compile(r"\b[A-Z][A-Za-z0-9&'’.-]*[A-Za-z0-9]|\b[A-Z]\b")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_WIKILINK = re.compile(r"!?\[\[[^\]\n]*\]\]")
+_MD_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_HTML = re.compile(r"<[^>\n]{1,200}>")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(\[*]*[A-Z0-9$£€])")
+_ABBREVIATION = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z]{1,9}?)s?\)")
+_DIGIT = re.compile(r"\d")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_BOLD_LINE = re.compile(r"\*\*[^*]+\*\*:?\s*$")  # "**Coding Intensity ($600B total):**" heads what follows
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_MONTH_BEFORE = re.compile(_MONTHS + r"\.?\s+$")
+_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+" + _MONTHS + r"\b")
+_LABEL = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?\**([A-Za-z][^:*|]{1,40}?)\**\s*:\s")
+_SHORT_FORM = re.compile(r"\(([A-Z][A-Za-z]{1,9}?)s?\)")
+_FORMULA = re.compile(r"\d[\d,.]*\s*[-+×*/÷]\s*\(?\$?\d.*=|=\s*\(?\$?\d[\d,.]*\s*[-+×*/÷]")
+_MODIFIER_RE = re.compile(
+    r"(?<![\w-])("
+    + "|".join(
+        sorted(
+            (
+                re.escape(m)
+                for m in (
+                    "net",
+                    "gross",
+                    "per capita",
+                    "per-capita",
+                    "per beneficiary",
+                    "per-beneficiary",
+                    "per member",
+                    "per user",
+                    "per person",
+                    "per share",
+                    "per year",
+                    "annual",
+                    "annually",
+                    "monthly",
+                    "per month",
+                    "daily",
+                    "per day",
+                    "weekly",
+                    "quarterly",
+                    "average",
+                    "mean",
+                    "median",
+                    "total",
+                    "cumulative",
+                    "shared",
+                )
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?![\w-])",
+    re.I,
+)
+_NEAR_MODIFIERS = frozenset(
+    {
+        "net",
+        "gross",
+        "per capita",
+        "per-capita",
+        "per beneficiary",
+        "per-beneficiary",
+        "average",
+        "median",
+        "per member",
+        "per user",
+        "per person",
+        "per share",
+    }
+)
+_ID_BEFORE = re.compile(
+    r"(?:#|\bNo\.|\bnumber|\bproposal|\bversion|\bv|\bpage|\bpp\.|\bp\.|\bstep|\bphase|\btier|"
+    r"\blevel|\bround|\bseason|\bepisode|\bchapter|\bsection|\bpart|\bitem|\brank|\branked|"
+    r"\btop|\bgrade|\bid|\bfigure|\bfig\.|\btable|\bslide|\bweek|\bday|\bbatch|\bgen|"
+    r"\bgeneration|\bseries|\bmodel|\bclass|\btype|\bgroup|\bcohort|\bwave|\bbelief|\barxiv|\bdoi|"
+    r"\bisbn|\bissn|\bpmid|\bcase|\bpatent|\bbill|\bH\.R\.|\bS\.|\brule|\bact)\s*[:#]?\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    path: str
+    line: int
+    start: int  # span in the line, [start, end)
+    end: int
+    text: str  # the exact span, hedge included
+    sentence: str
+    value: Decimal  # base units
+    unit: str  # USD, GBP, SOL, %, pp, x, count
+    half: Decimal  # implied precision: half of the last written digit, in base units
+    loose: Decimal  # precision allowing a round integer to be rounded (>= 2 significant figures)
+    hedge: str | None = None  # the hedge words as written
+    hedge_kind: str | None = None  # below | approx | lower | upper
+    range_high: Decimal | None = None  # "3-5x": value 3, range_high 5
+    role: str = "level"  # level | from | to | delta
+    period: str | None = None
+    period_source: str = "none"  # clause | sentence | paragraph | heading | document | note date | none
+    measure: str | None = None
+    modifiers: tuple[str, ...] = ()
+    subject: str | None = None  # a label that separates members from the aggregate
+    entities: tuple[str, ...] = ()
+    modality: str = "asserted"
+    sentence_index: int = 0
+    section: int = 0  # the number of the heading the fact sits under, in its note
+    sentence_values: tuple[Decimal, ...] = ()  # every value stated in the fact's sentence
+
+    @property
+    def enumeration(self) -> bool:
+        """A sentence listing four or more values is a breakdown ("A (8.1%), B (6.9%), …")."""
+        return len(self.sentence_values) >= 4
+
+    @property
+    def unit_class(self) -> str:
+        return self.unit
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.path,
+            "line": self.line,
+            "text": self.text,
+            "value": _number(self.value),
+            "unit": self.unit,
+            "precision": _number(self.half),
+            "hedge": self.hedge,
+            "role": self.role,
+            "period": self.period,
+            "period_source": self.period_source,
+            "measure": self.measure,
+            "modifiers": list(self.modifiers),
+            "subject": self.subject,
+            "modality": self.modality,
+            "range_high": _number(self.range_high) if self.range_high is not None else None,
+        }
+
+
+def _number(value: Decimal):
+    """A Decimal as a JSON number: int when whole."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+@dataclass
+class NoteText:
+    path: str
+    title: str
+    lines: list[str]  # body lines
+    first_line: int  # file line of lines[0]
+    fields: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _half_unit(number: str) -> Decimal:
+    digits = number.replace(",", "")
+    if "." in digits:
+        decimals = len(digits.split(".", 1)[1])
+        return Decimal(5).scaleb(-(decimals + 1))
+    return Decimal("0.5")
+
+
+def _loose_half(number: str) -> Decimal:
+    """A round integer ("480", "10,000") may itself be rounded: assume >= 2 significant figures."""
+    digits = number.replace(",", "")
+    if "." in digits or not digits.endswith("0") or len(digits.lstrip("0")) < 2:
+        return _half_unit(number)
+    significant = len(digits.lstrip("0"))
+    return Decimal(5).scaleb(significant - 3) if significant > 2 else Decimal("0.5")
+
+
+def _mask(line: str) -> str:
+    """Blank out text that is not prose (links' targets, URLs, code, HTML), keeping columns."""
+
+    def blank(match: re.Match) -> str:
+        return " " * len(match.group(0))
+
+    if "[[" in line:
+        line = _WIKILINK.sub(blank, line)
+    if "](" in line:
+        line = _MD_LINK_TARGET.sub(blank, line)
+    if "http" in line or "www." in line:
+        line = _URL.sub(blank, line)
+    if "`" in line:
+        line = _CODE_SPAN.sub(blank, line)
+    if "<" in line:
+        line = _HTML.sub(blank, line)
+    return line
+
+
+def _sentences(line: str) -> list[tuple[int, str]]:
+    """(start column, sentence) pieces of a line."""
+    pieces = []
+    start = 0
+    for match in _SENTENCE_SPLIT.finditer(line):
+        pieces.append((start, line[start : match.start()]))
+        start = match.end()
+    pieces.append((start, line[start:]))
+    return [(offset, text) for offset, text in pieces if text.strip()]
+
+
+def _period_label(match: re.Match) -> str:
+    if match.group("fy"):
+        year = match.group("fyyear")
+        year = year if len(year) == 4 else "20" + year
+        return f"{match.group('fy').upper()}{year}"
+    if match.group("q"):
+        return f"{match.group('qyear')}-{match.group('q')}"
+    if match.group("q2"):
+        return f"{match.group('qyear2')}-{match.group('q2')}"
+    if match.group("h"):
+        return f"{match.group('hyear')}-{match.group('h')}"
+    return match.group("year")
+
+
+def _periods_in(text: str) -> list[tuple[int, str]]:
+    if not _PERIOD_HINT.search(text):
+        return []
+    masked = _ISO_DATE.sub(lambda m: " " * len(m.group(0)), text)
+    found = [(m.start(), _period_label(m)) for m in _PERIOD.finditer(masked)]
+    for m in _ISO_DATE.finditer(text):
+        if m.group(3) != "00":
+            found.append((m.start(), m.group(0)))  # "**2025-01-03** — First trade": the event's day
+        elif m.group(2) != "00":
+            found.append((m.start(), m.group(0)[:7]))
+    for m in _AS_OF.finditer(text):
+        found.append((m.start(), f"as of {m.group('year')}"))
+    return sorted(found)
+
+
+def _singular(word: str) -> str:
+    lower = word.lower()
+    if lower.isupper() or len(lower) <= 3:
+        return lower
+    if lower.endswith("ies") and len(lower) > 4:
+        return lower[:-3] + "y"
+    if lower.endswith(("sses", "ches", "shes", "xes")):
+        return lower[:-2]
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is", "ings")):
+        return lower[:-1]
+    return lower
+
+
+def _measure_word(word: str) -> str:
+    word = word.strip("'’").lower()
+    if word.endswith("s") and word[:-1].isupper():
+        return word[:-1]
+    return _singular(word)
+
+
+# ---------------------------------------------------------------------------- the extractor
+
+
+class Extractor:
+    """Extract facts from notes. `aliases` maps phrases to "modifiers measure" ("returned to medicare" ->
+    "net savings"); `document_frequency` of entities decides which entities are specific."""
+
+    def __init__(self, aliases: dict[str, str] | None = None) -> None:
+        self.aliases = sorted(
+            ((phrase.lower(), target.lower()) for phrase, target in (aliases or {}).items()),
+            key=lambda item: (-len(item[0]), item[0]),
+        )
+
+    # -- public
+
+    def extract(self, note: NoteText) -> list[Fact]:
+        abbreviations = self._abbreviations(note)
+        default_period, default_source = self._default_period(note)
+        facts: list[Fact] = []
+        sentence_index = 0
+        in_fence = False
+        paragraph_period: tuple[str, str] | None = None
+        heading_period: str | None = None
+        section = 0
+        parents: list[tuple[int, str | None]] = []  # open list items: (indent, label)
+        for offset, raw in enumerate(note.lines):
+            stripped = raw.lstrip()
+            if stripped.startswith(("```", "~~~")):
+                in_fence = not in_fence
+                continue
+            if in_fence:
+                continue
+            if not stripped:
+                paragraph_period = None
+                continue
+            if stripped.startswith("#") or _BOLD_LINE.match(stripped):
+                section += 1
+                heading_periods = _periods_in(stripped)
+                heading_period = heading_periods[0][1] if heading_periods else heading_period
+                paragraph_period = None
+                if not _DIGIT.search(stripped):
+                    continue
+            if not _DIGIT.search(raw):
+                continue
+            line = _mask(raw)
+            if not _DIGIT.search(line):
+                continue
+            line_periods = _periods_in(line)
+            lead = re.match(
+                r"\s*(?:[-*+]\s+)?(?:\*\*)?(?:In|During|For|As of|By)\s+(?:the\s+)?(?:(?:fiscal|calendar|"
+                r"performance)\s+(?:year\s+)?)?((?:FY|PY|CY)?\s?'?\d{2,4}(?:\s?Q[1-4])?)\b",
+                line,
+            )
+            if lead:
+                lead_periods = _periods_in(lead.group(0))
+                if lead_periods:
+                    paragraph_period = (lead_periods[0][1], "paragraph")
+            line_no = note.first_line + offset
+            indent = len(raw) - len(raw.lstrip(" \t"))
+            is_item = bool(re.match(r"\s*(?:[-*+]|\d+[.)])\s", raw))
+            while parents and parents[-1][0] >= indent:
+                parents.pop()
+            parent_label = parents[-1][1] if (is_item and parents) else None
+            if is_item:
+                item_label = _LABEL.match(line)
+                parents.append((indent, item_label.group(1).strip().lower() if item_label else None))
+            for start, sentence in _sentences(line):
+                sentence_index += 1
+                for fact in self._facts_in_sentence(note, line_no, raw, start, sentence, sentence_index, abbreviations):
+                    if parent_label and fact.subject is None:
+                        fact = _replace(fact, subject=parent_label)
+                    period, source = fact.period, fact.period_source
+                    if period is None and line_periods and len(set(p for _, p in line_periods)) == 1:
+                        period, source = line_periods[0][1], "line"
+                    if period is None and paragraph_period:
+                        period, source = paragraph_period
+                    if period is None and heading_period:
+                        period, source = heading_period, "heading"
+                    if period is None:
+                        period, source = default_period, default_source
+                    facts.append(_replace(fact, period=period, period_source=source, section=section))
+        return facts
+
+    # -- per note
+
+    def _abbreviations(self, note: NoteText) -> dict[str, str]:
+        """Short forms defined in the text, "accountable care organizations (ACOs)": {'organization': 'aco', ...}.
+
+        A simplified Schwartz & Hearst: the words before the parenthesis whose initials spell the short form.
+        """
+        learned: dict[str, str] = {}
+        for line in note.lines:
+            if "(" not in line:
+                continue
+            for match in _SHORT_FORM.finditer(line):
+                short = match.group(1)
+                letters = short.upper()
+                words = re.findall(r"[A-Za-z][\w-]*", line[max(0, match.start() - 120) : match.start()])
+                initials = [w for w in words if w.lower() not in ("of", "and", "the", "for", "&")]
+                if len(initials) < len(letters) or len(letters) < 2:
+                    continue
+                tail = initials[-len(letters) :]
+                if "".join(w[0].upper() for w in tail) == letters:
+                    learned[_measure_word(tail[-1])] = short.lower()
+                    learned[short.lower()] = short.lower()
+        return learned
+
+    def _default_period(self, note: NoteText) -> tuple[str | None, str]:
+        title = note.fields.get("title") if isinstance(note.fields.get("title"), str) else note.title
+        for text in (title, next((line for line in note.lines if line.startswith("# ")), "")):
+            periods = [label for _, label in _periods_in(text or "")]
+            if len(set(periods)) == 1:
+                return periods[0], "title"
+        counts: Counter = Counter()
+        for line in note.lines:
+            for match in re.finditer(r"\b(?:in|during|for)\s+((?:19[5-9]\d|20\d\d))\b", line):
+                counts[match.group(1)] += 1
+        if counts:
+            best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            if len(best) == 1 or best[0][1] > best[1][1]:
+                return best[0][0], "document"
+        for key in ("date", "created"):
+            value = note.fields.get(key)
+            if isinstance(value, str) and re.match(r"(19|20)\d\d", value):
+                # The note's own date is a weak anchor: only notes of the same date share it.
+                return f"{value.strip()[:10]} (note date)", "note date"
+        return None, "none"
+
+    # -- per sentence
+
+    def _facts_in_sentence(self, note, line_no, raw_line, base, sentence, sentence_index, abbreviations):
+        facts = []
+        matches = [m for m in _quantities(sentence) if self._is_quantity(sentence, m)]
+        if not matches:
+            return []
+        lowered = sentence.lower()
+        modality = "asserted"
+        if sentence.rstrip(" *_").endswith("?"):
+            modality = "question"
+        elif HYPOTHETICAL.search(sentence):
+            modality = "hypothetical"
+        elif FORECAST.search(sentence):
+            modality = "forecast"
+        if _FORMULA.search(sentence):
+            return []  # arithmetic ("(525,000 - 500,000) / 500,000 × 100 = 5%") states no facts
+        entities = self._entities(sentence)
+        periods = _periods_in(sentence)
+        for match in matches:
+            # A target, goal or cap is a property of the value next to it, not of the whole sentence.
+            near = sentence[max(0, match.start() - 25) : match.end() + 20]
+            own_modality = "target" if modality == "asserted" and TARGET.search(near) else modality
+            fact = self._fact(
+                note,
+                line_no,
+                base,
+                sentence,
+                lowered,
+                match,
+                entities,
+                own_modality,
+                periods,
+                sentence_index,
+                abbreviations,
+                len(matches),
+            )
+            if fact is not None:
+                facts.append(fact)
+        # A value without its own measure shares the one before it in the sentence ("from 561 … to 476",
+        # "$241 (up $34 …)"), when both are the same kind of number.
+        kept = []
+        for index, fact in enumerate(facts):
+            if fact.measure is None:
+                previous = next((f for f in reversed(facts[:index]) if f.measure and f.unit == fact.unit), None)
+                if previous is not None:
+                    fact = _replace(
+                        fact,
+                        measure=previous.measure,
+                        modifiers=tuple(sorted(set(previous.modifiers) | set(fact.modifiers))),
+                    )
+                    facts[index] = fact
+            if fact.measure is None and fact.unit == "count":
+                continue  # a bare number with nothing counted is not a fact we can key
+            kept.append(fact)
+        values = tuple(f.value for f in facts)
+        return [_replace(fact, sentence_values=values) for fact in kept]
+
+    def _is_quantity(self, sentence: str, match: re.Match) -> bool:
+        start, end = match.start("num"), match.end()
+        before = sentence[: match.start()]
+        after = sentence[end:]
+        num = match.group("num")
+        if (
+            before.endswith(("-", "/", ".", ":"))
+            and not match.group("cur")
+            and not match.group("hedge")
+            and not (before.endswith("-") and (len(before) < 2 or before[-2] in " (:"))
+        ):
+            return False  # 2025-02-10, 3/4, v1.2, 10:30
+        if before[-1:].isalpha() and not match.group("cur") and not match.group("hedge"):
+            return False  # GLP-1, A1c, 14YsfUt
+        if re.match(r"[A-Za-z]", after) and not match.group("scale") and not match.group("unit"):
+            return False  # 8th, 3rd, 2x4, 14YsfUt
+        if re.match(r"(?:st|nd|rd|th)\b", after):
+            return False
+        if re.match(r"-[A-Za-z]", after) and not match.group("cur"):
+            return False  # 3-week, 13-DAO
+        if re.match(r"[.:/]\d", after) or re.match(r",\d", sentence[match.end("num") :]):
+            return False  # dates, times, versions
+        if _ID_BEFORE.search(before[-14:]) and not match.group("cur"):
+            return False  # proposal #5, version 2, page 3
+        if not (match.group("cur") or match.group("scale") or match.group("unit") or match.group("hedge")):
+            digits = num.replace(",", "")
+            if "." not in digits and len(digits) == 4 and 1950 <= int(digits) <= 2099:
+                return False  # a year is a period, not a quantity
+        if start > 0 and sentence[start - 1].isdigit():
+            return False
+        if re.search(r"\b(?:for every|every|per)\s+$", before[-12:]):
+            return False  # "$1 for every $67 in TVL": a rate's denominator, not a fact
+        if _MONTH_BEFORE.search(before[-12:]) or _MONTH_AFTER.match(after):
+            return False  # "Jan 18, 2026", "18 January": a date
+        if match.group("sign") and match.start() > 0 and (sentence[match.start() - 1].isalnum()):
+            return False  # "30-49", "SPL-404": a hyphen after a word or number is not a minus sign
+        return True
+
+    def _entities(self, sentence: str) -> tuple[str, ...]:
+        found = [handle.lower() for handle in re.findall(r"@[A-Za-z0-9_]{2,}", sentence)]
+        for index, match in enumerate(_ENTITY.finditer(sentence)):
+            word = match.group(0).rstrip(".")
+            if (
+                index == 0
+                and match.start() < 3
+                and not (word.isupper() and len(word) > 1)
+                and not any(c.isupper() for c in word[1:])
+            ):
+                continue  # the sentence's first word is capitalised anyway
+            if word.lower() in STOP_WORDS or len(word) < 2 or word.upper() in GENERIC_ACRONYMS:
+                continue
+            if word.endswith("s") and word[:-1].isupper():
+                word = word[:-1]
+            found.append(word)
+        return tuple(dict.fromkeys(found))
+
+    def _fact(
+        self,
+        note,
+        line_no,
+        base,
+        sentence,
+        lowered,
+        match,
+        entities,
+        modality,
+        periods,
+        sentence_index,
+        abbreviations,
+        siblings,
+    ) -> Fact | None:
+        num = match.group("num")
+        cur = match.group("cur")
+        scale_text = (match.group("scale") or "").strip()
+        unit_text = (match.group("unit") or "").strip()
+        exponent = SCALES.get(scale_text, SCALES.get(scale_text.lower(), 0)) if scale_text else 0
+        if scale_text and len(scale_text) == 1:
+            # Single-letter scales only after a currency sign, or an upper-case letter glued to the number.
+            glued = match.group("scale") == scale_text
+            if not (cur or unit_text in TOKEN_UNITS) and not (scale_text.isupper() and glued):
+                return None
+            if scale_text in ("m", "b", "t") and not cur:
+                return None
+        value = _decimal(num).scaleb(exponent)
+        half = _half_unit(num).scaleb(exponent)
+        loose = _loose_half(num).scaleb(exponent) if not scale_text else half
+        unit = "count"
+        if cur:
+            unit = CURRENCY_SIGNS[cur]
+        if unit_text:
+            lowered_unit = unit_text.lower()
+            if lowered_unit in ("%", "percent"):
+                unit = "%"
+            elif lowered_unit.startswith(("percentage", "percent ")) or lowered_unit == "pp":
+                unit = "pp"
+            elif lowered_unit in ("bps", "basis points") or lowered_unit.startswith("basis"):
+                unit = "pp"
+                value, half, loose = value / 100, half / 100, loose / 100
+            elif lowered_unit in ("x", "×"):
+                unit = "x"
+            elif unit_text in TOKEN_UNITS:
+                unit = unit_text
+            elif lowered_unit in CURRENCY_WORDS:
+                unit = CURRENCY_WORDS[lowered_unit]
+        if (
+            unit == "count"
+            and not scale_text
+            and num.replace(",", "").isdigit()
+            and len(num.replace(",", "")) <= 1
+            and not match.group("hedge")
+        ):
+            pass
+        hedge_text = (match.group("hedge") or "").strip() or None
+        hedge_kind = HEDGES.get(hedge_text.lower()) if hedge_text else None
+        if match.group("plus"):
+            hedge_text, hedge_kind = (hedge_text or "") + "+", "lower"
+        sign = match.group("sign")
+        before_text = sentence[: match.start()].lower()
+        range_high = None
+        if match.group("num2"):
+            range_high = _decimal(match.group("num2")).scaleb(exponent)
+        role = "level"
+        window_before = before_text[-40:]
+        after_number = sentence[match.end() : match.end() + 6]
+        if re.search(rf"\b{CHANGE_UP}\s+(?:by\s+)?$|\b{CHANGE_DOWN}\s+(?:by\s+)?$|\((?:up|down)\s+$", window_before):
+            role = "delta"
+        elif re.match(r"\s*(?:→|->|=>)", after_number):
+            role = "from"
+        elif re.search(r"(?:→|->|=>)\s*$", window_before):
+            role = "to"
+        elif re.search(r"\bfrom\s+(?:a\s+\w+\s+of\s+)?$", window_before):
+            role = "from"
+        elif re.search(r"\bto\s+$", window_before) and re.search(r"\bfrom\b", before_text):
+            role = "to"
+        if sign and role == "level":
+            value = -value
+        measure, modifiers = self._measure(sentence, lowered, match, unit, abbreviations)
+        if measure in LOSS_MEASURES or re.search(r"\bloss(?:es)?\b", lowered[match.end() : match.end() + 30]):
+            value = abs(value)
+        period, period_source = None, "none"
+        after_text = sentence[match.end() : match.end() + 16]
+        bound = re.match(
+            r"\s*(?:in|during|for|as of)\s+((?:FY|PY|CY)?\s?'?(?:19[5-9]\d|20\d\d)(?:\s?Q[1-4])?)", after_text
+        )
+        if bound:
+            bound_periods = _periods_in(bound.group(0))
+            if bound_periods:
+                period, period_source = bound_periods[0][1], "clause"
+        if period is None and periods:
+            if siblings > 1 and len({label for _, label in periods}) > 1:
+                # Several values and several periods: take the nearest period token.
+                position = match.start()
+                period = min(periods, key=lambda item: (abs(item[0] - position), item[0]))[1]
+            else:
+                period = periods[0][1]
+            period_source = "sentence"
+        if role in ("from", "to") and period_source == "clause":
+            role = "level"  # "561 in 2018 to 476 in 2024": each is a level at its own period
+        elif role == "from":
+            period, period_source = "prior", "clause"
+        subject = self._subject(sentence, match, measure)
+        start = base + match.start()
+        text = sentence[match.start() : match.end()].strip()
+        if text.endswith(" "):
+            text = text.rstrip()
+        return Fact(
+            note.path,
+            line_no,
+            start,
+            start + len(text),
+            text,
+            sentence.strip(),
+            value,
+            unit,
+            half,
+            max(loose, half),
+            hedge_text,
+            hedge_kind,
+            range_high,
+            role,
+            period,
+            period_source,
+            measure,
+            modifiers,
+            subject,
+            entities,
+            modality,
+            sentence_index,
+        )
+
+    def _measure(self, sentence, lowered, match, unit, abbreviations) -> tuple[str | None, tuple[str, ...]]:
+        for phrase, target in self.aliases:
+            if phrase in lowered:
+                words = target.split()
+                modifiers = tuple(
+                    sorted({MODIFIER_CANONICAL.get(w, w) for w in words[:-1] if w in MODIFIER_DIMENSIONS})
+                )
+                return _measure_word(words[-1]), modifiers
+        after = sentence[match.end() :]
+        before = _PARENTHESES.sub(" ", sentence[max(0, match.start() - 160) : match.start()])
+        measure = None
+        # 1. The noun phrase right after: "476 organizations", "$6.5 billion in savings", "29 of the ACOs".
+        right = re.match(
+            r"\s*(?:\([^)]*\)\s*)?(?:(?:in|of the|of|worth of)\s+)?((?:[A-Za-z][\w'’-]*[,;:.)]?\s*){1,6})", after
+        )
+        if right:
+            run = []
+            for word in right.group(1).split():
+                clean = word.strip(",;:.()'’\"")
+                lower = clean.lower()
+                if not clean or lower in STOP_WORDS or not clean[0].isalpha() or lower in VERB_MEASURES:
+                    break
+                if lower.endswith(("ed", "ing")) and (run or unit != "count") or lower in RUN_BREAKS:
+                    break
+                run.append(clean)
+                if word[-1:] in ",;:.)":
+                    break
+            if unit == "count" and run and run[-1].lower() in NOT_COUNTED:
+                return None, ()
+            if run:
+                measure = self._head(run, abbreviations)
+        # 2. A label or noun phrase before: "Net Medicare savings: $2.48 billion", "savings of $X", "raised $X".
+        if measure is None:
+            left = re.search(
+                r"(?<![\w$.])((?:[A-Za-z][\w'’-]*\s+){0,6}[A-Za-z][\w'’-]*)\**\s*(?P<sep>:|=|—|–|\()?"
+                r"[\s*(]*$",
+                before,
+            )
+            if left and unit != "count" and not left.group("sep"):
+                # Money and percentages take a measure from the left only after a label separator
+                # ("savings: $X", "savings of $X") or a measuring verb ("saved $X"), never across any verb.
+                last = left.group(1).split()[-1].lower()
+                if last not in VERB_MEASURES and last not in LABEL_LINKS:
+                    left = None
+            if left:
+                words = [w.strip("*()'’\"") for w in left.group(1).split()]
+                words = [w for w in words if w]
+                run: list[str] = []
+                for word in reversed(words):
+                    lower = word.lower()
+                    if lower in VERB_MEASURES:
+                        if not run and VERB_MEASURES[lower]:
+                            return self._finish(VERB_MEASURES[lower], sentence, match)
+                        break
+                    if re.fullmatch(rf"{CHANGE_UP}|{CHANGE_DOWN}", lower) or lower in NON_MEASURES:
+                        if run:
+                            break
+                        continue
+                    if lower in STOP_WORDS or lower in MODIFIER_DIMENSIONS or lower.endswith(("ed", "ing", "ly")):
+                        if run:
+                            break
+                        continue
+                    run.insert(0, word)
+                    if len(run) == 2:
+                        break
+                if run:
+                    measure = self._head(run, abbreviations)
+        if measure is None:
+            return None, self._modifiers(sentence, match, None)
+        return self._finish(measure, sentence, match)
+
+    def _finish(self, measure: str, sentence: str, match: re.Match) -> tuple[str, tuple[str, ...]]:
+        return measure, self._modifiers(sentence, match, measure)
+
+    @staticmethod
+    def _head(run: list[str], abbreviations: dict[str, str]) -> str | None:
+        """The measure of a noun run: its head, with the word before it when that is a plain lower-case noun."""
+        words = [w for w in run if w.lower() not in MODIFIER_DIMENSIONS and w.lower() not in NON_MEASURES]
+        if not words:
+            return None
+        head = _measure_word(words[-1])
+        if head in abbreviations:
+            return abbreviations[head]
+        if (
+            len(words) >= 2
+            and words[-2].islower()
+            and not words[-2].endswith(("ed", "ing", "ly"))
+            and words[-2] not in STOP_WORDS
+        ):
+            return f"{_measure_word(words[-2]) if words[-2].endswith('ies') else words[-2].lower()} {head}"
+        return head
+
+    def _modifiers(self, sentence: str, match: re.Match, measure: str | None) -> tuple[str, ...]:
+        """Modifiers (net, gross, per capita…) written in lower case, or capitalised at the start of a label,
+        before a mention of the measure, or right next to the number."""
+        found = set()
+        spots = [(max(0, match.start() - 45), match.end() + 25, True)]
+        if measure:
+            head = measure.split()[-1]
+            stem = head[:-1] if len(head) > 4 else head
+            position = sentence.lower().find(stem)
+            while position >= 0:
+                spots.append((max(0, position - 30), position, False))
+                position = sentence.lower().find(stem, position + 1)
+        for begin, end, near in spots:
+            for hit in _MODIFIER_RE.finditer(sentence, begin, end):
+                word = hit.group(0)
+                lower = word.lower()
+                if near and lower not in _NEAR_MODIFIERS:
+                    continue
+                if word.islower() or re.fullmatch(r"[\s>*:(-]*|.*[*:(]\s*", sentence[: hit.start()]):
+                    found.add(lower)
+        return tuple(sorted({MODIFIER_CANONICAL.get(m, m) for m in found}))
+
+    def _subject(self, sentence: str, match: re.Match, measure: str | None = None) -> str | None:
+        label = _LABEL.match(sentence)
+        if label and label.end() <= match.start() and measure:
+            words = label.group(1).lower()
+            if measure.split()[-1][:5] not in words and not any(m in words for m in MODIFIER_DIMENSIONS):
+                return words.strip()  # "- Omnipair: 16x ATH": the list item is about Omnipair
+        cells = sentence.strip()
+        if cells.startswith("|"):
+            first = next((cell.strip(" *") for cell in cells.strip("|").split("|") if cell.strip(" *")), "")
+            if first and not _DIGIT.match(first):
+                return first.lower()  # a table row is about the thing in its first cell
+        after = sentence[match.end() : match.end() + 30]
+        if re.match(r"\s*(?:of|out of)\s+(?:the\s+)?(?:US\$|[$£€¥])?\d", after):
+            return "part"  # "$5.4B of $6.6B", "54 out of 114": a part, not the whole
+        label = re.match(r"\s*\(([A-Za-z][\w -]{0,25})\)", after)
+        if label:
+            return label.group(1).strip().lower()
+        before = sentence[: match.start()]
+        before = before[-80:]
+        segment = re.search(
+            r"\b(?:for|among|in)\s+((?:[a-z]+-[a-z]+|low|high|small|large|fewer|more)[\w ,-]{0,30}?)"
+            r"\s*$",
+            before,
+        )
+        if segment:
+            return segment.group(1).strip(" ,").lower()
+        lead = re.match(r"\s*(?:[-*]\s+)?((?:[A-Za-z]+-[a-z]+)(?:\s+[A-Za-z]+)?)\b", sentence)
+        if lead and "-" in lead.group(1):
+            return lead.group(1).lower()
+        return None
+
+
+def _replace(fact: Fact, **changes) -> Fact:
+    from dataclasses import replace
+
+    return replace(fact, **changes)
