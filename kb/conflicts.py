@@ -298,9 +298,19 @@ class Detector:
             path: frozenset(e.lower() for e in found if e.lower() not in self.common)
             for path, found in title_entities.items()
         }
+        self.title_entities_raw = title_entities
         self.sentences_of: dict[str, set[str]] = defaultdict(set)
         for fact in facts:
             self.sentences_of[fact.path].add(_normal(fact.sentence))
+
+    def strong_title_entities(self, path: str) -> frozenset[str]:
+        """Names in a title that surely name a subject: @handles, acronyms, CamelCase ("@karpathy", "MSSP")."""
+        return frozenset(
+            e.lower()
+            for e in self.title_entities_raw.get(path, ())
+            if e.lower() not in self.common
+            and (e.startswith("@") or (e.isupper() and len(e) >= 2) or re.search(r"[a-z][A-Z]", e))
+        )
 
     def sentence_entities(self, fact: Fact) -> frozenset[str]:
         measure = (fact.measure or "").split()[-1:] or [""]
@@ -318,14 +328,14 @@ class Detector:
                 return False  # one sentence copied into two notes is one source
             if _normal(a.sentence) in self.sentences_of[b.path] or _normal(b.sentence) in self.sentences_of[a.path]:
                 return False  # twin notes: the pair is a relation inside one text, seen twice
-            titles_a, titles_b = self.title_entities.get(a.path), self.title_entities.get(b.path)
+            titles_a, titles_b = self.strong_title_entities(a.path), self.strong_title_entities(b.path)
             if titles_a and titles_b and not titles_a & titles_b:
                 return False  # notes whose titles name different specific things are about different subjects
             if (a.enumeration or b.enumeration) and "(note date)" in a.period:
                 return False  # breakdowns without a stated period differ by scope and date, not by error
         if a.subject != b.subject:
             return False
-        if b.value in a.sentence_values or a.value in b.sentence_values:
+        if a.value != b.value and (b.value in a.sentence_values or a.value in b.sentence_values):
             return False  # a sentence that states both values contrasts two things; it does not contradict
         if not modifiers_compatible(a.modifiers, b.modifiers):
             return False
@@ -413,7 +423,7 @@ class Detector:
                 id="c" + hashlib.sha1(identity.encode()).hexdigest()[:10],
                 kind=kind,
                 measure=key[3],
-                modifiers=tuple(sorted({m for f in all_facts for m in f.modifiers})),
+                modifiers=_shared_modifiers(all_facts),
                 subject=a.subject,
                 period=key[1],
                 unit=key[0],
@@ -425,6 +435,12 @@ class Detector:
             )
             (info if kind == ROUNDING else conflicts).append(conflict)
         return conflicts, info
+
+
+def _shared_modifiers(facts: list[Fact]) -> tuple[str, ...]:
+    """The modifiers at least half of the facts state: the label of the metric."""
+    counts = Counter(m for f in facts for m in f.modifiers)
+    return tuple(sorted(m for m, count in counts.items() if count * 2 >= len(facts)))
 
 
 def _normal(sentence: str) -> str:

@@ -172,7 +172,7 @@ FORECAST = re.compile(
     re.I,
 )
 CHANGE_UP = r"(?:up|rose|rising|rise|increased?|increasing|grew|grown|growing|gained?|jumped|climbed|added)"
-CHANGE_DOWN = r"(?:down|fell|falling|fall|decreased?|decreasing|declined?|declining|dropped|shrank|lost)"
+CHANGE_DOWN = r"(?:down|fell|falling|fall|decreased?|decreasing|declined?|declining|dropped|shrank)"
 # Words that describe a number rather than say what is counted ("a peak of 561", "the number of ACOs").
 NON_MEASURES = frozenset(
     {
@@ -268,6 +268,11 @@ RUN_BREAKS = frozenset(
         "that",
     }
 )
+# Irregular past tenses that end a noun run as surely as "-ed" does.
+RUN_BREAKS = RUN_BREAKS | frozenset(
+    "took made got gave went came saw won rose fell grew hit paid sold spent lost left kept held brought bought "
+    "built became began ran set put cut led met told found said".split()
+)
 # Words that link a label to its value ("savings of $X", "revenue was $X").
 LABEL_LINKS = frozenset(
     {
@@ -362,7 +367,7 @@ _PERIOD = re.compile(
     r"\b(?:(?P<fy>FY|PY|CY)\s?'?(?P<fyyear>\d{4}|\d{2})"
     r"|(?P<q>Q[1-4])\s?(?P<qyear>\d{4})|(?P<qyear2>\d{4})\s?(?P<q2>Q[1-4])"
     r"|(?P<h>H[12])\s?(?P<hyear>\d{4})"
-    r"|(?P<year>(?:19[5-9]\d|20\d\d))(?![\d,.%]|\s?(?:" + _SCALE + r"|percent)\b))"
+    r"|(?P<year>(?:19[5-9]\d|20\d\d))(?![\d,%]|\.\d|\s?(?:" + _SCALE + r"|percent)\b))"
 )
 _ISO_DATE = re.compile(r"\b(19|20)\d\d-(0\d|1[0-2])-([0-3]\d)\b")
 _AS_OF = re.compile(r"\bas of\s+(?:(?P<month>[A-Z][a-z]+)\s+)?(?:\d{1,2},?\s+)?(?P<year>(?:19|20)\d\d)", re.I)
@@ -449,7 +454,10 @@ _ID_BEFORE = re.compile(
     r"\blevel|\bround|\bseason|\bepisode|\bchapter|\bsection|\bpart|\bitem|\brank|\branked|"
     r"\btop|\bgrade|\bid|\bfigure|\bfig\.|\btable|\bslide|\bweek|\bday|\bbatch|\bgen|"
     r"\bgeneration|\bseries|\bmodel|\bclass|\btype|\bgroup|\bcohort|\bwave|\bbelief|\barxiv|\bdoi|"
-    r"\bisbn|\bissn|\bpmid|\bcase|\bpatent|\bbill|\bH\.R\.|\bS\.|\brule|\bact)\s*[:#]?\s*$",
+    r"\bisbn|\bissn|\bpmid|\bcase|\bpatent|\bbill|\bH\.R\.|\bS\.|\brule|\bact|\broom|\bsuite|\bfloor|"
+    r"\bgate|\bflight|\broute|\bplatform|\bexit|\bhighway|\bbuild|\brelease|\bissue|\bPR|"
+    r"\bticket|\bcall|\bobjective|\bprinciple|\blaw|\bstage|\bmilestone|\bpriority|\boption|"
+    r"\bscenario|\blesson|\bquestion|\breason|\bpillar|\btrack|\blayer|\bpoint)\s*[:#]?\s*$",
     re.I,
 )
 
@@ -833,6 +841,8 @@ class Extractor:
             return False  # 8th, 3rd, 2x4, 14YsfUt
         if re.match(r"(?:st|nd|rd|th)\b", after):
             return False
+        if re.match(r"[-–]\d", after) and not match.group("num2"):
+            return False  # "18-29", "555-0100": a bracket or a code, not a quantity
         if re.match(r"-[A-Za-z]", after) and not match.group("cur"):
             return False  # 3-week, 13-DAO
         if re.match(r"[.:/]\d", after) or re.match(r",\d", sentence[match.end("num") :]):
@@ -857,13 +867,10 @@ class Extractor:
         found = [handle.lower() for handle in re.findall(r"@[A-Za-z0-9_]{2,}", sentence)]
         for index, match in enumerate(_ENTITY.finditer(sentence)):
             word = match.group(0).rstrip(".")
-            if (
-                index == 0
-                and match.start() < 3
-                and not (word.isupper() and len(word) > 1)
-                and not any(c.isupper() for c in word[1:])
-            ):
-                continue  # the sentence's first word is capitalised anyway
+            if index == 0 and word.lower() in MODIFIER_DIMENSIONS:
+                continue  # "Net savings…": a capitalised first word that is only a modifier
+            # Other capitalised common words ("Revenue", "The") are dropped later by the detector,
+            # which knows which words the KB also writes in lower case.
             if word.lower() in STOP_WORDS or len(word) < 2 or word.upper() in GENERIC_ACRONYMS:
                 continue
             if word.endswith("s") and word[:-1].isupper():
@@ -1032,6 +1039,8 @@ class Extractor:
                 run.append(clean)
                 if word[-1:] in ",;:.)":
                     break
+                if len(clean) > 3 and clean.endswith("s") and not clean.endswith("ss") and unit == "count":
+                    break  # a plural noun ends what is counted: "480 ACOs took part"
             if unit == "count" and run and run[-1].lower() in NOT_COUNTED:
                 return None, ()
             if run:
@@ -1053,8 +1062,11 @@ class Extractor:
                 words = [w.strip("*()'’\"") for w in left.group(1).split()]
                 words = [w for w in words if w]
                 run: list[str] = []
-                for word in reversed(words):
+                for position in range(len(words) - 1, -1, -1):
+                    word = words[position]
                     lower = word.lower()
+                    if position > 0 and words[position - 1].lower() == "per":
+                        continue  # "per capita": a modifier, not the measure
                     if lower in VERB_MEASURES:
                         if not run and VERB_MEASURES[lower]:
                             return self._finish(VERB_MEASURES[lower], sentence, match)
@@ -1082,7 +1094,15 @@ class Extractor:
     @staticmethod
     def _head(run: list[str], abbreviations: dict[str, str]) -> str | None:
         """The measure of a noun run: its head, with the word before it when that is a plain lower-case noun."""
-        words = [w for w in run if w.lower() not in MODIFIER_DIMENSIONS and w.lower() not in NON_MEASURES]
+        words = []
+        skip_next = False
+        for word in run:
+            lower = word.lower()
+            if skip_next or lower == "per":
+                skip_next = lower == "per"  # "per capita", "per beneficiary" are modifiers, not the measure
+                continue
+            if lower not in MODIFIER_DIMENSIONS and lower not in NON_MEASURES:
+                words.append(word)
         if not words:
             return None
         head = _measure_word(words[-1])

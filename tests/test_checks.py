@@ -205,6 +205,6 @@ def test_every_code_has_a_reproducer_here():
     import sys
 
     source = inspect.getsource(sys.modules[__name__])
-    tested_elsewhere = {"file-unreadable", "encoding-error", "index-conflict"}  # test_bad_input, test_index
+    tested_elsewhere = {"file-unreadable", "encoding-error", "index-conflict", "numeric-conflict"}
     for code in CODES:
         assert code in tested_elsewhere or f'"{code}"' in source, code
