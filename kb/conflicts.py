@@ -30,6 +30,7 @@ HEDGED = "hedged"
 ROUNDING = "rounding"
 KIND_ORDER = {HARD: 0, HEDGED: 1, ROUNDING: 2}
 DEFAULT_WINDOW = Decimal("0.25")
+SMALL_KB = 50
 RESOLUTIONS_FILE = "conflict-resolutions.toml"
 _INFINITY = Decimal("Infinity")
 
@@ -287,7 +288,9 @@ class Detector:
             for entity in found:
                 notes_with[entity.lower()].add(path)
         notes = max(len(titles), 1)
-        self.limit = max(5, int(notes * 0.02))
+        # How many notes may name an entity before it stops telling subjects apart. In a small KB
+        # (under SMALL_KB notes, usually about one topic) the count means nothing, so none is common.
+        self.limit = max(5, int(notes * 0.02)) if notes >= SMALL_KB else notes + 1
         lowercase_words = lowercase_words or Counter()
         self.common = {
             entity

@@ -11,6 +11,7 @@ forecast).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -268,6 +269,7 @@ RUN_BREAKS = frozenset(
         "that",
     }
 )
+PREPOSITIONS = frozenset({"to", "of", "for", "from", "in", "on", "at", "by", "with", "among", "across", "into"})
 # Irregular past tenses that end a noun run as surely as "-ed" does.
 RUN_BREAKS = RUN_BREAKS | frozenset(
     "took made got gave went came saw won rose fell grew hit paid sold spent lost left kept held brought bought "
@@ -366,7 +368,7 @@ def _quantities(sentence: str):
 _PERIOD = re.compile(
     r"\b(?:(?P<fy>FY|PY|CY)\s?'?(?P<fyyear>\d{4}|\d{2})"
     r"|(?P<q>Q[1-4])\s?(?P<qyear>\d{4})|(?P<qyear2>\d{4})\s?(?P<q2>Q[1-4])"
-    r"|(?P<h>H[12])\s?(?P<hyear>\d{4})"
+    r"|(?P<h>H[12])\s?(?P<hyear>\d{4})|(?P<bareq>Q[1-4])\b"
     r"|(?P<year>(?:19[5-9]\d|20\d\d))(?![\d,%]|\.\d|\s?(?:" + _SCALE + r"|percent)\b))"
 )
 _ISO_DATE = re.compile(r"\b(19|20)\d\d-(0\d|1[0-2])-([0-3]\d)\b")
@@ -381,6 +383,7 @@ _HTML = re.compile(r"<[^>\n]{1,200}>")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(\[*]*[A-Z0-9$£€])")
 _ABBREVIATION = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z]{1,9}?)s?\)")
 _DIGIT = re.compile(r"\d")
+_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _BOLD_LINE = re.compile(r"\*\*[^*]+\*\*:?\s*$")  # "**Coding Intensity ($600B total):**" heads what follows
 _MONTHS = (
@@ -597,6 +600,8 @@ def _period_label(match: re.Match) -> str:
         return f"{match.group('qyear')}-{match.group('q')}"
     if match.group("q2"):
         return f"{match.group('qyear2')}-{match.group('q2')}"
+    if match.group("bareq"):
+        return f"{match.group('bareq')} (year not stated)"
     if match.group("h"):
         return f"{match.group('hyear')}-{match.group('h')}"
     return match.group("year")
@@ -657,18 +662,12 @@ class Extractor:
         default_period, default_source = self._default_period(note)
         facts: list[Fact] = []
         sentence_index = 0
-        in_fence = False
         paragraph_period: tuple[str, str] | None = None
         heading_period: str | None = None
         section = 0
         parents: list[tuple[int, str | None]] = []  # open list items: (indent, label)
-        for offset, raw in enumerate(note.lines):
+        for offset, raw, line, segments in _logical_lines(note.lines):
             stripped = raw.lstrip()
-            if stripped.startswith(("```", "~~~")):
-                in_fence = not in_fence
-                continue
-            if in_fence:
-                continue
             if not stripped:
                 paragraph_period = None
                 continue
@@ -679,9 +678,6 @@ class Extractor:
                 paragraph_period = None
                 if not _DIGIT.search(stripped):
                     continue
-            if not _DIGIT.search(raw):
-                continue
-            line = _mask(raw)
             if not _DIGIT.search(line):
                 continue
             line_periods = _periods_in(line)
@@ -705,7 +701,8 @@ class Extractor:
                 parents.append((indent, item_label.group(1).strip().lower() if item_label else None))
             for start, sentence in _sentences(line):
                 sentence_index += 1
-                for fact in self._facts_in_sentence(note, line_no, raw, start, sentence, sentence_index, abbreviations):
+                found = self._facts_in_sentence(note, line_no, raw, start, sentence, sentence_index, abbreviations)
+                for fact in _place(found, segments, note.first_line):
                     if parent_label and fact.subject is None:
                         fact = _replace(fact, subject=parent_label)
                     period, source = fact.period, fact.period_source
@@ -784,7 +781,8 @@ class Extractor:
             return []  # arithmetic ("(525,000 - 500,000) / 500,000 × 100 = 5%") states no facts
         entities = self._entities(sentence)
         periods = _periods_in(sentence)
-        for match in matches:
+        for position, match in enumerate(matches):
+            next_value = matches[position + 1].start() if position + 1 < len(matches) else len(sentence)
             # A target, goal or cap is a property of the value next to it, not of the whole sentence.
             near = sentence[max(0, match.start() - 25) : match.end() + 20]
             own_modality = "target" if modality == "asserted" and TARGET.search(near) else modality
@@ -801,6 +799,7 @@ class Extractor:
                 sentence_index,
                 abbreviations,
                 len(matches),
+                next_value,
             )
             if fact is not None:
                 facts.append(fact)
@@ -892,6 +891,7 @@ class Extractor:
         sentence_index,
         abbreviations,
         siblings,
+        next_value,
     ) -> Fact | None:
         num = match.group("num")
         cur = match.group("cur")
@@ -972,9 +972,11 @@ class Extractor:
                 period, period_source = bound_periods[0][1], "clause"
         if period is None and periods:
             if siblings > 1 and len({label for _, label in periods}) > 1:
-                # Several values and several periods: take the nearest period token.
+                # Several values and several periods: the period written after the value (before the next
+                # value) belongs to it ("3 in Q4 vs 5 in Q3"); else the nearest one.
                 position = match.start()
-                period = min(periods, key=lambda item: (abs(item[0] - position), item[0]))[1]
+                later = [item for item in periods if match.end() <= item[0] < next_value]
+                period = later[0][1] if later else min(periods, key=lambda item: (abs(item[0] - position), item[0]))[1]
             else:
                 period = periods[0][1]
             period_source = "sentence"
@@ -1075,6 +1077,9 @@ class Extractor:
                         if run:
                             break
                         continue
+                    if lower in PREPOSITIONS and run:
+                        run = []  # "savings to Medicare were $X": the measure is before the preposition
+                        continue
                     if lower in STOP_WORDS or lower in MODIFIER_DIMENSIONS or lower.endswith(("ed", "ing", "ly")):
                         if run:
                             break
@@ -1141,9 +1146,11 @@ class Extractor:
 
     def _subject(self, sentence: str, match: re.Match, measure: str | None = None) -> str | None:
         label = _LABEL.match(sentence)
-        if label and label.end() <= match.start() and measure:
+        if label and label.end() <= match.start() and len(label.group(1).split()) <= 3:
             words = label.group(1).lower()
-            if measure.split()[-1][:5] not in words and not any(m in words for m in MODIFIER_DIMENSIONS):
+            if (measure is None or measure.split()[-1][:5] not in words) and not any(
+                m in words for m in MODIFIER_DIMENSIONS
+            ):
                 return words.strip()  # "- Omnipair: 16x ATH": the list item is about Omnipair
         cells = sentence.strip()
         if cells.startswith("|"):
@@ -1169,6 +1176,64 @@ class Extractor:
         if lead and "-" in lead.group(1):
             return lead.group(1).lower()
         return None
+
+
+MAX_JOINED = 4000  # a paragraph longer than this is read in pieces (a 5 MB note with no blank line)
+
+
+def _logical_lines(lines: list[str]):
+    """Paragraphs and list items joined across hard line wraps, outside fenced code.
+
+    Yields (offset of the first line, its raw text, the masked joined text, segments), where segments
+    map joined-text offsets back to lines: [(joined offset, line offset, column offset)].
+    """
+    in_fence = False
+    current: list | None = None  # [first offset, raw, masked text, segments, joinable]
+
+    def flush():
+        nonlocal current
+        if current is not None:
+            yield current[0], current[1], " ".join(current[2]), current[3]
+        current = None
+
+    for offset, raw in enumerate(lines):
+        stripped = raw.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            yield from flush()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if not stripped:
+            yield from flush()
+            yield offset, raw, "", [(0, offset, 0)]
+            continue
+        block = stripped.startswith(("#", "|", ">", "---", "***")) or _BOLD_LINE.match(stripped) or _ITEM.match(raw)
+        masked = _mask(raw)
+        if current is not None and current[4] and not block and current[5] < MAX_JOINED:
+            # A wrapped continuation: join with one space.
+            current[5] += 1
+            current[3].append((current[5], offset, len(raw) - len(raw.lstrip())))
+            current[2].append(masked.lstrip())
+            current[5] += len(masked.lstrip())
+            continue
+        yield from flush()
+        joinable = not stripped.startswith(("#", "|", "---", "***")) and not _BOLD_LINE.match(stripped)
+        current = [offset, raw, [masked], [(0, offset, 0)], joinable, len(masked)]
+    yield from flush()
+
+
+def _place(facts: list[Fact], segments, first_line: int) -> list[Fact]:
+    """Give facts from a joined paragraph the line and column they start on."""
+    if len(segments) == 1:
+        return facts
+    placed = []
+    starts = [segment[0] for segment in segments]
+    for fact in facts:
+        joined_start, line_offset, column = segments[max(0, bisect_right(starts, fact.start) - 1)]
+        start = fact.start - joined_start + column
+        placed.append(_replace(fact, line=first_line + line_offset, start=start, end=start + len(fact.text)))
+    return placed
 
 
 def _replace(fact: Fact, **changes) -> Fact:

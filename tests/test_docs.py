@@ -28,8 +28,16 @@ def test_shipped_sample_kb_checks_clean():
     report = json.loads(result.stdout)
     assert report["summary"]["errors"] == 0
     assert report["summary"]["notes"] == 13
-    paths = {problem["path"] for problem in report["problems"]}
-    assert all(path.startswith("sources/") for path in paths)  # only the honest gaps in the clippings
+    codes = {problem["code"] for problem in report["problems"]}
+    # Only the honest gaps of the clippings (no URL, partial dates) and the seeds' real numeric conflicts.
+    assert codes <= {"missing-field", "partial-date", "numeric-conflict"}
+    assert all(p["path"].startswith("sources/") for p in report["problems"] if p["code"] != "numeric-conflict")
+    conflicts = {
+        re.search(r"conflict on (.+?) \(", p["message"]).group(1)
+        for p in report["problems"]
+        if p["code"] == "numeric-conflict"
+    }
+    assert conflicts == {"net savings", "gross savings", "beneficiary"}
 
 
 def test_readme_has_the_two_development_commands():
