@@ -383,6 +383,7 @@ _HTML = re.compile(r"<[^>\n]{1,200}>")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(\[*]*[A-Z0-9$£€])")
 _ABBREVIATION = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z]{1,9}?)s?\)")
 _DIGIT = re.compile(r"\d")
+_MULTISPACE = re.compile(r"\s{2,}")
 _ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _BOLD_LINE = re.compile(r"\*\*[^*]+\*\*:?\s*$")  # "**Coding Intensity ($600B total):**" heads what follows
@@ -995,7 +996,7 @@ class Extractor:
             start,
             start + len(text),
             text,
-            sentence.strip(),
+            _MULTISPACE.sub(" ", sentence).strip(),
             value,
             unit,
             half,
