@@ -26,9 +26,19 @@ from .loader import read_lines
 from .model import KnowledgeBase
 
 HARD = "hard"
+UNIT = "unit"
 HEDGED = "hedged"
 ROUNDING = "rounding"
-KIND_ORDER = {HARD: 0, HEDGED: 1, ROUNDING: 2}
+KIND_ORDER = {HARD: 0, UNIT: 1, HEDGED: 2, ROUNDING: 3}
+CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY"})
+PLAIN_UNITS = frozenset({"%", "pp", "x", "count"})
+
+
+def _weak_period(period: str | None) -> bool:
+    """A period guessed from the note's date, or a quarter of no stated year, pins nothing down."""
+    return period is None or "(note date)" in period or "not stated" in period
+
+
 DEFAULT_WINDOW = Decimal("0.25")
 SMALL_KB = 50
 RESOLUTIONS_FILE = "conflict-resolutions.toml"
@@ -380,7 +390,53 @@ class Detector:
             conflicts_here, info_here = self._group(key, pairs)
             conflicts.extend(conflicts_here)
             info.extend(info_here)
-        return conflicts, info, compared
+        unit_conflicts, unit_compared = self._unit_mismatches()
+        return conflicts + unit_conflicts, info, compared + unit_compared
+
+    def _unit_mismatches(self) -> tuple[list[Conflict], int]:
+        """The same number for the same thing in a currency and in a token ("$11,402,898" raised vs
+        "11.4M SOL" raised): one of the two units is wrong."""
+        by_measure: dict[str, list[int]] = defaultdict(list)
+        for index, fact in enumerate(self.facts):
+            if fact.modality == "asserted" and fact.measure and fact.role == "level" and fact.unit not in PLAIN_UNITS:
+                by_measure[fact.measure].append(index)
+        conflicts, compared = [], 0
+        for measure in sorted(by_measure):
+            members = sorted(by_measure[measure], key=lambda i: (self.facts[i].value, i))
+            for position, i in enumerate(members):
+                a = self.facts[i]
+                for j in members[position + 1 :]:
+                    b = self.facts[j]
+                    if b.value - b.half >= a.value + a.half:
+                        break
+                    if (a.unit in CURRENCIES) == (b.unit in CURRENCIES):
+                        continue  # both currencies (or both tokens): not a unit mix-up of one number
+                    if a.subject != b.subject or not modifiers_compatible(a.modifiers, b.modifiers):
+                        continue
+                    if not (a.period == b.period or _weak_period(a.period) or _weak_period(b.period)):
+                        continue
+                    if not self.sentence_entities(a) & self.sentence_entities(b):
+                        continue
+                    compared += 1
+                    sides = [Side(a.value, a.unit, [a]), Side(b.value, b.unit, [b])]
+                    identity = "\n".join(sorted((fact_key(a), fact_key(b))))
+                    conflicts.append(
+                        Conflict(
+                            id="c" + hashlib.sha1(identity.encode()).hexdigest()[:10],
+                            kind=UNIT,
+                            measure=measure,
+                            modifiers=_shared_modifiers([a, b]),
+                            subject=a.subject,
+                            period=a.period or b.period or "?",
+                            unit=f"{a.unit} vs {b.unit}",
+                            role="level",
+                            sides=sides,
+                            gap=Decimal(0),
+                            sources=len({a.path, b.path}),
+                            why=f"{a.text!r} and {b.text!r} state the same number in {a.unit} and in {b.unit}",
+                        )
+                    )
+        return conflicts, compared
 
     def _group(self, key, pairs) -> tuple[list[Conflict], list[Conflict]]:
         components = _UnionFind()
@@ -549,7 +605,12 @@ def render_text(report: ConflictReport, include_info: bool = False) -> str:
     lines = []
     shown = report.conflicts + (report.info if include_info else [])
     for conflict in shown:
-        label = {"hard": "conflict", "hedged": "hedged conflict", "rounding": "consistent with rounding"}[conflict.kind]
+        label = {
+            "hard": "conflict",
+            "unit": "unit conflict",
+            "hedged": "hedged conflict",
+            "rounding": "consistent with rounding",
+        }[conflict.kind]
         subject = f" · {conflict.subject}" if conflict.subject else ""
         lines.append(
             f"{label}: {conflict.metric}{subject} · {conflict.period} · {conflict.unit} · "

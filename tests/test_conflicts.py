@@ -304,3 +304,13 @@ def test_teleo_is_quiet_and_fast_enough(teleo, tmp_path):
     report = find_conflicts(load_kb(load_config(teleo)))
     assert report.facts > 10000
     assert len(report.conflicts) <= 20  # every one of them is read by hand for the issue note
+
+
+def test_same_number_in_a_currency_and_a_token_is_a_unit_conflict(make_kb):
+    found = conflicts_of(make_kb, {
+        "a.md": note("Boreal launch", "The Boreal token sale raised $2,504,000 in one day."),
+        "b.md": note("Boreal recap", "The Boreal token sale raised 2.5M SOL in one day."),
+        "c.md": note("Other launch", "The Kestrel token sale raised 2.5M SOL in one day."),
+    })
+    assert [(c.kind, c.unit) for c in found] == [("unit", "SOL vs USD")]
+    assert sorted(f.path for side in found[0].sides for f in side.facts) == ["a.md", "b.md"]
