@@ -453,17 +453,22 @@ _NEAR_MODIFIERS = frozenset(
         "per share",
     }
 )
-_ID_BEFORE = re.compile(
-    r"(?:#|\bNo\.|\bnumber|\bproposal|\bversion|\bv|\bpage|\bpp\.|\bp\.|\bstep|\bphase|\btier|"
-    r"\blevel|\bround|\bseason|\bepisode|\bchapter|\bsection|\bpart|\bitem|\brank|\branked|"
-    r"\btop|\bgrade|\bid|\bfigure|\bfig\.|\btable|\bslide|\bweek|\bday|\bbatch|\bgen|"
-    r"\bgeneration|\bseries|\bmodel|\bclass|\btype|\bgroup|\bcohort|\bwave|\bbelief|\barxiv|\bdoi|"
-    r"\bisbn|\bissn|\bpmid|\bcase|\bpatent|\bbill|\bH\.R\.|\bS\.|\brule|\bact|\broom|\bsuite|\bfloor|"
-    r"\bgate|\bflight|\broute|\bplatform|\bexit|\bhighway|\bbuild|\brelease|\bissue|\bPR|"
-    r"\bticket|\bcall|\bobjective|\bprinciple|\blaw|\bstage|\bmilestone|\bpriority|\boption|"
-    r"\bscenario|\blesson|\bquestion|\breason|\bpillar|\btrack|\blayer|\bpoint)\s*[:#]?\s*$",
-    re.I,
-)
+# Words after which a number is a label or an identifier, not a quantity ("proposal 12", "Tier 3:").
+ID_WORDS = frozenset("""
+# no. number proposal version v page pp. p. step phase tier level round season episode chapter section part item
+rank ranked top grade id figure fig. table slide week day batch gen generation series model class type group
+cohort wave belief arxiv doi isbn issn pmid case patent bill h.r. s. rule act room suite floor gate flight route
+platform exit highway build release issue pr ticket call objective principle law stage milestone priority option
+scenario lesson question reason pillar track layer point
+""".split())
+_LAST_WORD = re.compile(r"(#|[A-Za-z][A-Za-z.]*)\s*[:#]?\s*$")
+MONTH_WORDS = frozenset("""jan january feb february mar march apr april may jun june jul july aug august sep sept
+september oct october nov november dec december""".split())
+
+
+def _last_word(text: str) -> str:
+    found = _LAST_WORD.search(text[-16:])
+    return found.group(1).lower() if found else ""
 
 
 @dataclass(frozen=True)
@@ -847,7 +852,8 @@ class Extractor:
             return False  # 3-week, 13-DAO
         if re.match(r"[.:/]\d", after) or re.match(r",\d", sentence[match.end("num") :]):
             return False  # dates, times, versions
-        if _ID_BEFORE.search(before[-14:]) and not match.group("cur"):
+        last = _last_word(before)
+        if (last in ID_WORDS or last.rstrip(".") in ID_WORDS) and not match.group("cur"):
             return False  # proposal #5, version 2, page 3
         if not (match.group("cur") or match.group("scale") or match.group("unit") or match.group("hedge")):
             digits = num.replace(",", "")
@@ -857,7 +863,7 @@ class Extractor:
             return False
         if re.search(r"\b(?:for every|every|per)\s+$", before[-12:]):
             return False  # "$1 for every $67 in TVL": a rate's denominator, not a fact
-        if _MONTH_BEFORE.search(before[-12:]) or _MONTH_AFTER.match(after):
+        if (last.rstrip(".") in MONTH_WORDS and before.endswith(" ")) or _MONTH_AFTER.match(after):
             return False  # "Jan 18, 2026", "18 January": a date
         if match.group("sign") and match.start() > 0 and (sentence[match.start() - 1].isalnum()):
             return False  # "30-49", "SPL-404": a hyphen after a word or number is not a minus sign
