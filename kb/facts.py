@@ -384,6 +384,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(\[*]*[A-Z0-9$�
 _ABBREVIATION = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z]{1,9}?)s?\)")
 _DIGIT = re.compile(r"\d")
 _MULTISPACE = re.compile(r"\s{2,}")
+_IN_YEAR = re.compile(r"\b(?:in|during|for)\s+((?:19[5-9]\d|20\d\d))\b")
 _ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _BOLD_LINE = re.compile(r"\*\*[^*]+\*\*:?\s*$")  # "**Coding Intensity ($600B total):**" heads what follows
@@ -541,6 +542,10 @@ class NoteText:
     lines: list[str]  # body lines
     first_line: int  # file line of lines[0]
     fields: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -753,10 +758,7 @@ class Extractor:
             periods = [label for _, label in _periods_in(text or "")]
             if len(set(periods)) == 1:
                 return periods[0], "title"
-        counts: Counter = Counter()
-        for line in note.lines:
-            for match in re.finditer(r"\b(?:in|during|for)\s+((?:19[5-9]\d|20\d\d))\b", line):
-                counts[match.group(1)] += 1
+        counts = Counter(_IN_YEAR.findall(note.text))
         if counts:
             best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
             if len(best) == 1 or best[0][1] > best[1][1]:
