@@ -40,7 +40,9 @@ notes, links = len(kb.notes), len(problems)
 
 REPORT = r"""
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+children = resource.getrusage(resource.RUSAGE_CHILDREN)  # worker processes
+print(json.dumps({"wall": time.perf_counter() - start,
+                  "cpu": usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime,
                   "rss_mb": usage.ru_maxrss / 1024, "notes": notes, "count": links}))
 """
 

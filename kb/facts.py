@@ -455,16 +455,20 @@ _NEAR_MODIFIERS = frozenset(
     }
 )
 # Words after which a number is a label or an identifier, not a quantity ("proposal 12", "Tier 3:").
-ID_WORDS = frozenset("""
+ID_WORDS = frozenset(
+    """
 # no. number proposal version v page pp. p. step phase tier level round season episode chapter section part item
 rank ranked top grade id figure fig. table slide week day batch gen generation series model class type group
 cohort wave belief arxiv doi isbn issn pmid case patent bill h.r. s. rule act room suite floor gate flight route
 platform exit highway build release issue pr ticket call objective principle law stage milestone priority option
 scenario lesson question reason pillar track layer point
-""".split())
+""".split()
+)
 _LAST_WORD = re.compile(r"(#|[A-Za-z][A-Za-z.]*)\s*[:#]?\s*$")
-MONTH_WORDS = frozenset("""jan january feb february mar march apr april may jun june jul july aug august sep sept
-september oct october nov november dec december""".split())
+MONTH_WORDS = frozenset(
+    """jan january feb february mar march apr april may jun june jul july aug august sep sept
+september oct october nov november dec december""".split()
+)
 
 
 def _last_word(text: str) -> str:

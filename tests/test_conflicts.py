@@ -307,10 +307,13 @@ def test_teleo_is_quiet_and_fast_enough(teleo, tmp_path):
 
 
 def test_same_number_in_a_currency_and_a_token_is_a_unit_conflict(make_kb):
-    found = conflicts_of(make_kb, {
-        "a.md": note("Boreal launch", "The Boreal token sale raised $2,504,000 in one day."),
-        "b.md": note("Boreal recap", "The Boreal token sale raised 2.5M SOL in one day."),
-        "c.md": note("Other launch", "The Kestrel token sale raised 2.5M SOL in one day."),
-    })
+    found = conflicts_of(
+        make_kb,
+        {
+            "a.md": note("Boreal launch", "The Boreal token sale raised $2,504,000 in one day."),
+            "b.md": note("Boreal recap", "The Boreal token sale raised 2.5M SOL in one day."),
+            "c.md": note("Other launch", "The Kestrel token sale raised 2.5M SOL in one day."),
+        },
+    )
     assert [(c.kind, c.unit) for c in found] == [("unit", "SOL vs USD")]
     assert sorted(f.path for side in found[0].sides for f in side.facts) == ["a.md", "b.md"]
