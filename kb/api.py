@@ -68,6 +68,13 @@ def init_kb(folder: Path) -> tuple[Config, list[str]]:
     if not config_path.exists():
         config_path.write_text(DEFAULT_TOML, encoding="utf-8")
         created.append(CONFIG_NAME)
+    ignore = folder / ".gitignore"
+    existing = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
+    if ".kb/" not in existing.split():
+        ignore.write_text(
+            existing + ("" if not existing or existing.endswith("\n") else "\n") + ".kb/\n", encoding="utf-8"
+        )
+        created.append(".gitignore")
     config = load_config(folder)
     for name in (config.sources_dir, config.claims_dir, config.beliefs_dir):
         path = folder / name

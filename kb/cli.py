@@ -7,6 +7,7 @@ Reports go to stdout; progress and errors to stderr.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -335,6 +336,62 @@ def conflicts(
     else:
         typer.echo(render_text(report, include_info=show_all))
     raise typer.Exit(EXIT_FOUND if report.conflicts else EXIT_OK)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files to ingest: Markdown with front matter, raw text, "
+            "or scraped pages; paths inside the KB are processed in place."
+        ),
+    ],
+    kb: KbOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes as a diff; write nothing.")] = False,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    today: Annotated[
+        str | None, typer.Option("--date", help="The processing date to record (YYYY-MM-DD); default today.")
+    ] = None,
+):
+    """Archive sources, propose and link their claims, record belief evidence, update their status.
+
+    Duplicates (same URL, title or text as a source in the KB) archive nothing. Exit 1 when an input
+    failed or the new sources' numbers conflict with the KB.
+    """
+    from .config import load_config
+    from .ingest import ingest as run_ingest
+
+    if today is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", today):
+        raise _fail("--date must be YYYY-MM-DD")
+    try:
+        config = load_config(kb)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    report = run_ingest(config, paths, dry_run=dry_run, today=today)
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for result in report.results:
+            target = result.source or "-"
+            typer.echo(f"{result.action:<9} {result.input} -> {target}")
+            for claim in result.claims:
+                typer.echo(f"          + claim {claim}")
+            for claim in result.enriched:
+                typer.echo(f"          ~ evidence on {claim}")
+            for entry in result.belief_evidence:
+                typer.echo(f"          belief {entry['belief']}: {entry['kind']}")
+            for problem in result.problems:
+                typer.echo(f"          note: {problem}")
+        if dry_run and report.diffs:
+            typer.echo("".join(report.diffs))
+        if report.conflicts:
+            from .conflicts import ConflictReport, render_text
+
+            typer.echo(f"{len(report.conflicts)} numeric conflicts involve what was ingested:")
+            typer.echo(render_text(ConflictReport(report.conflicts, 0, 0, 0), footer=False))
+    failed = any(r.action == "error" for r in report.results)
+    raise typer.Exit(EXIT_FOUND if failed or report.conflicts else EXIT_OK)
 
 
 def main() -> None:

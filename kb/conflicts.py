@@ -601,7 +601,7 @@ def _value_text(side: Side) -> str:
     return f"{_fmt(side.value)} {side.unit}".strip()
 
 
-def render_text(report: ConflictReport, include_info: bool = False) -> str:
+def render_text(report: ConflictReport, include_info: bool = False, footer: bool = True) -> str:
     lines = []
     shown = report.conflicts + (report.info if include_info else [])
     for conflict in shown:
@@ -624,6 +624,8 @@ def render_text(report: ConflictReport, include_info: bool = False) -> str:
         lines.append(f"  why: {conflict.why}")
         lines.append(f'  id: {conflict.id} (record a decision with: kb conflicts --resolve {conflict.id} --reason "…")')
         lines.append("")
+    if not footer:
+        return "\n".join(lines).rstrip("\n")
     summary = Counter(conflict.kind for conflict in report.conflicts)
     lines.append(
         f"{len(report.conflicts)} conflicts ({summary.get(HARD, 0)} hard, {summary.get(UNIT, 0)} unit, "

@@ -384,6 +384,11 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(\[*]*[A-Z0-9$�
 _ABBREVIATION = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,8})\(([A-Z][A-Za-z]{1,9}?)s?\)")
 _DIGIT = re.compile(r"\d")
 _MULTISPACE = re.compile(r"\s{2,}")
+_MOVED_UP = re.compile(
+    r"\b(?:bring|brings|bringing|brought|rose|risen|grew|grown|climbed|jumped|increased|went|"
+    r"gone|moved|raised|raising|push(?:ed|ing)?|ramp(?:ed|ing)?)\b",
+    re.I,
+)
 _IN_YEAR = re.compile(r"\b(?:in|during|for)\s+((?:19[5-9]\d|20\d\d))\b")
 _ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _PARENTHESES = re.compile(r"\([^()]*\)")
@@ -767,7 +772,7 @@ class Extractor:
             best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
             if len(best) == 1 or best[0][1] > best[1][1]:
                 return best[0][0], "document"
-        for key in ("date", "created"):
+        for key in ("date",):  # a note's publication date; `created` is when a curator wrote it
             value = note.fields.get(key)
             if isinstance(value, str) and re.match(r"(19|20)\d\d", value):
                 # The note's own date is a weak anchor: only notes of the same date share it.
@@ -948,6 +953,8 @@ class Extractor:
         ):
             pass
         hedge_text = (match.group("hedge") or "").strip() or None
+        if hedge_text and hedge_text.lower() == "up to" and _MOVED_UP.search(sentence[: match.start()][-40:]):
+            hedge_text = None  # "bringing the total up to 366": where a change ended, not a bound
         hedge_kind = HEDGES.get(hedge_text.lower()) if hedge_text else None
         if match.group("plus"):
             hedge_text, hedge_kind = (hedge_text or "") + "+", "lower"

@@ -1,0 +1,610 @@
+"""`kb ingest`: archive a source, propose and link its claims, record belief evidence, update its status.
+
+Per input: read (front-mattered Markdown, a scraped page around a front-matter block, or raw text)
+-> archive as a source note (or process in place when the path is already in the KB) -> catch
+duplicates by URL, title and text -> take the claims the source proposes (its `claims_extracted`,
+`PRIMARY:`/`SECONDARY:` hints; for raw text, its sentences that state numbers) -> write new claim
+notes, or an evidence entry on an existing claim that says the same -> record `belief_evidence` ->
+set `status`, `processed_date`, `claims_extracted` -> report numeric conflicts with the rest of the KB.
+
+Writes are atomic, under a KB-wide lock, only inside the KB, and touch only the fields ingest owns.
+`dry_run` computes everything and returns unified diffs instead of writing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .config import Config
+from .frontmatter import read_frontmatter
+from .links import find_body_links
+from .model import KnowledgeBase, load_kb
+from .resolve import slugify
+from .writer import OutsideKB, inside, kb_lock, set_fields, write_inside, yaml_field
+
+OWNED_FIELDS = ("status", "processed_date", "claims_extracted", "belief_evidence")
+STATUSES = ("unprocessed", "processing", "processed", "null-result")
+TRANSITIONS = {"unprocessed": ("processing",), "processing": ("processed", "null-result")}
+MAX_NAME_BYTES = 255
+MAX_CLAIMS_FROM_RAW = 5
+SAME_CLAIM_RATIO = 90  # rapidfuzz ratio on slugs at or above which two claim titles may say the same
+BOILERPLATE = re.compile(
+    r"^(?:skip to (?:main )?content|menu|search|sign in|log in|subscribe|home|news|article|"
+    r"advertisement|share|print|back to top)\b",
+    re.I,
+)
+# Words whose difference makes two otherwise similar claims say different things.
+DECISIVE = frozenset(
+    """
+not no never none nor cannot can't won't isn't aren't doesn't don't didn't without fails fail false
+increase increases increased decrease decreases decreased rise rises fall falls more less most least higher lower
+greater smaller larger better worse above below before after only all some any majority minority always
+positive negative up down gain loss profit deficit surplus
+""".split()
+)
+_DATE_LABEL = re.compile(r"(?:published|posted|updated|last modified|page last modified|date)\s*:?\s*(.*)$", re.I)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+_URL = re.compile(r"https?://[^\s)>\]\"']+")
+_HINT = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*)?(PRIMARY|SECONDARY)(?:\*\*)?\s*:\s*(.+)$")
+_SCRAPE_LINE = re.compile(r"^\s*\|\s*$")
+
+
+@dataclass
+class InputDocument:
+    kind: str  # frontmatter | scraped | raw
+    text: str  # the note text to archive (front matter + body)
+    fields: dict
+    body: str
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestResult:
+    input: str
+    source: str | None = None
+    action: str = "error"  # created | updated | unchanged | error
+    claims: list[str] = field(default_factory=list)
+    enriched: list[str] = field(default_factory=list)
+    duplicate_of: str | None = None
+    belief_evidence: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = {"input": self.input, "source": self.source, "action": self.action, "claims": self.claims}
+        if self.enriched:
+            data["enriched"] = self.enriched
+        if self.duplicate_of:
+            data["duplicate_of"] = self.duplicate_of
+        if self.belief_evidence:
+            data["belief_evidence"] = self.belief_evidence
+        if self.problems:
+            data["problems"] = self.problems
+        return data
+
+
+@dataclass
+class IngestReport:
+    results: list[IngestResult]
+    diffs: list[str] = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "ingested": [r.to_dict() for r in self.results],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "diff": "".join(self.diffs) if self.diffs else None,
+        }
+
+
+# ---------------------------------------------------------------------------- reading inputs
+
+
+def _decode(data: bytes, problems: list[str]) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append("the file is not UTF-8; read with replacement characters")
+        text = data.decode("utf-8", errors="replace")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in text:
+        problems.append("the file holds NUL bytes; they were removed")
+        text = text.replace("\0", "")
+    return text
+
+
+def read_input(data: bytes) -> InputDocument:
+    problems: list[str] = []
+    text = _decode(data, problems)
+    fm, body = read_frontmatter(text)
+    if fm.present and fm.terminated and not fm.errors:
+        return InputDocument("frontmatter", text, dict(fm.fields), body, problems)
+    lines = text.split("\n")
+    fence = next((i for i, line in enumerate(lines) if line.strip() == "---"), None)
+    if fence is not None:
+        # A scraped page: garbage before the block, the page's "|" lines between fields.
+        kept = [line for line in lines[fence:] if not _SCRAPE_LINE.match(line)]
+        scraped = sum(1 for line in lines[fence:] if _SCRAPE_LINE.match(line))
+        candidate = "\n".join(kept)
+        fm2, body2 = read_frontmatter(candidate)
+        if fm2.present and fm2.terminated and fm2.fields and not fm2.errors:
+            if fence:
+                problems.append(f"ignored {fence} line(s) of page text before the front matter")
+            if scraped:
+                problems.append(f"removed {scraped} scrape line(s) of '|'")
+            return InputDocument("scraped", candidate, dict(fm2.fields), body2, problems)
+    if fm.present and fm.errors:
+        problems.extend(message for _, message in fm.errors)
+        problems.append("front matter unreadable: the input is archived as raw text")
+    return InputDocument("raw", text, {}, text, problems)
+
+
+def _parse_date(text: str) -> str | None:
+    text = text.strip()
+    iso = re.search(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b", text)
+    if iso:
+        return iso.group(0)
+    us = re.search(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b", text)
+    if us:
+        return f"{us.group(3)}-{int(us.group(1)):02d}-{int(us.group(2)):02d}"
+    named = re.search(r"\b([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b", text)
+    if named and named.group(1).lower() in _MONTHS:
+        return f"{named.group(3)}-{_MONTHS[named.group(1).lower()]:02d}-{int(named.group(2)):02d}"
+    return None
+
+
+def infer_fields(text: str) -> tuple[dict, list[str]]:
+    """What raw text honestly states about itself: a title, and a date, URL or author only when labelled."""
+    fields: dict = {}
+    problems: list[str] = []
+    lines = [line.strip() for line in text.split("\n")]
+    heading = next((line[2:].strip() for line in lines if line.startswith("# ")), None)
+    title = heading or next(
+        (line for line in lines if len(line.split()) >= 2 and len(line) <= 200 and not BOILERPLATE.match(line)), None
+    )
+    if title:
+        fields["title"] = title
+    for index, line in enumerate(lines):
+        if len(line) > 80:
+            continue
+        label = _DATE_LABEL.match(line)
+        if label:
+            found = _parse_date(label.group(1)) or (_parse_date(lines[index + 1]) if index + 1 < len(lines) else None)
+            if found:
+                fields["date"] = found
+                break
+    for line in lines:
+        labelled = re.match(r"(?:url|source|link|canonical)\s*:\s*(https?://\S+)", line, re.I)
+        if labelled:
+            fields["url"] = labelled.group(1)
+            break
+    for line in lines[:40]:
+        byline = re.match(r"^by\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$", line)
+        if byline:
+            fields["author"] = byline.group(1)
+            break
+    for name in ("title", "author", "url", "date"):
+        if name not in fields:
+            problems.append(f"no {name} is stated in the text; left empty")
+    return fields, problems
+
+
+# ---------------------------------------------------------------------------- names
+
+
+def safe_file_name(title: str, suffix: str = ".md", limit: int = MAX_NAME_BYTES) -> str:
+    """A file name for a title: no path separators, `..`, control characters or NUL; at most 255 bytes."""
+    name = unicodedata.normalize("NFC", title)
+    name = "".join(ch if ch.isprintable() else " " for ch in name)
+    name = re.sub(r"[/\\:*?\"<>|\x00]", " ", name)
+    name = re.sub(r"\.{2,}", ".", name)
+    name = re.sub(r"\s+", " ", name).strip(" .-")
+    if not name:
+        name = "untitled"
+    if len((name + suffix).encode("utf-8")) > limit:
+        digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+        budget = limit - len(suffix.encode("utf-8")) - 9
+        name = name.encode("utf-8")[:budget].decode("utf-8", errors="ignore").rstrip(" .-") + "~" + digest
+    return name + suffix
+
+
+def source_file_name(fields: dict) -> str:
+    date = str(fields.get("date") or "")
+    match = re.match(r"((?:19|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?", date)
+    day = f"{match.group(1)}-{match.group(2) or '00'}-{match.group(3) or '00'}" if match else "0000-00-00"
+    who = str(fields.get("author") or "")
+    if not who and fields.get("url"):
+        who = urlparse(str(fields["url"])).netloc.removeprefix("www.").split(".")[0]
+    who = slugify(who).replace(" ", "-")[:30].strip("-") or "unknown"
+    words = slugify(str(fields.get("title") or "untitled")).split()
+    slug = "-".join(words[:8]) or "untitled"
+    return safe_file_name(f"{day}-{who}-{slug}")
+
+
+# ---------------------------------------------------------------------------- duplicates
+
+
+def _normal_url(url) -> str:
+    if not isinstance(url, str) or not url.strip():
+        return ""
+    parsed = urlparse(url.strip().lower())
+    return (parsed.netloc.removeprefix("www.") + parsed.path.rstrip("/")) if parsed.netloc else url.strip().lower()
+
+
+def _text_key(body: str) -> str:
+    return hashlib.sha1(re.sub(r"[\W_]+", " ", body.lower()).strip().encode()).hexdigest()
+
+
+def find_duplicate(kb: KnowledgeBase, fields: dict, body: str, skip: str | None = None) -> tuple[str, str] | None:
+    """(path, reason) of an existing source note with the same URL, title or text."""
+    url = _normal_url(fields.get("url"))
+    title = slugify(str(fields.get("title") or ""))
+    text = _text_key(body) if body.strip() else None
+    for path, note in kb.notes.items():
+        if path == skip or note.type != "source":
+            continue
+        if url and _normal_url(note.fields.get("url")) == url:
+            return path, "same URL"
+        if title and len(title.split()) >= 3 and slugify(str(note.fields.get("title") or "")) == title:
+            return path, "same title"
+    if text:
+        from .loader import read_lines
+
+        for path, note in kb.notes.items():
+            if path == skip or note.type != "source":
+                continue
+            lines = read_lines(kb.config, path)
+            start = note.frontmatter.body_line - 1 if note.frontmatter.terminated else 0
+            if _text_key("\n".join(lines[start:])) == text:
+                return path, "same text"
+    return None
+
+
+# ---------------------------------------------------------------------------- claims
+
+
+def decisive_difference(a: str, b: str) -> bool:
+    """True when two similar titles differ in a word that changes what they claim (a negation, a
+    direction, a quantifier) or in a number."""
+    words_a, words_b = set(slugify(a).split()), set(slugify(b).split())
+    changed = words_a ^ words_b
+    return bool(changed & DECISIVE) or any(word.isdigit() for word in changed)
+
+
+def same_claim(a: str, b: str) -> bool:
+    """Whether two claim titles say the same: equal up to slug, or nearly equal with no decisive change."""
+    from rapidfuzz import fuzz
+
+    slug_a, slug_b = slugify(a), slugify(b)
+    if slug_a == slug_b:
+        return True
+    return fuzz.ratio(slug_a, slug_b) >= SAME_CLAIM_RATIO and not decisive_difference(a, b)
+
+
+@dataclass
+class ProposedClaim:
+    title: str
+    evidence: str  # the source's words that carry it
+
+
+def _clean_claim(text: str) -> str:
+    text = text.strip().strip("*").strip()
+    if len(text) >= 2 and text[0] in "\"“'" and text[-1] in "\"”'":
+        text = text[1:-1]
+    text = re.sub(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]", lambda m: m.group(2) or m.group(1), text)
+    return re.sub(r"\s+", " ", text).strip().rstrip(".")
+
+
+def propose_claims(document: InputDocument, kind: str) -> list[ProposedClaim]:
+    proposed: list[ProposedClaim] = []
+    listed = document.fields.get("claims_extracted")
+    if isinstance(listed, list):
+        for item in listed:
+            if isinstance(item, str) and item.strip():
+                title = _clean_claim(item.removesuffix(".md"))
+                proposed.append(ProposedClaim(title, f"Listed by the source as an extracted claim: {title}"))
+    for line in document.body.split("\n"):
+        hint = _HINT.match(line)
+        if hint:
+            title = (
+                _clean_claim(re.split(r"\s+[—–-]{1,2}\s+(?=[A-Z])", hint.group(2))[0])
+                if hint.group(1) == "SECONDARY"
+                else _clean_claim(hint.group(2))
+            )
+            if len(title.split()) >= 4:
+                proposed.append(ProposedClaim(title, _clean_claim(hint.group(2))))
+    if kind == "raw" and not proposed:
+        proposed.extend(_numeric_statements(document.body))
+    unique: list[ProposedClaim] = []
+    for claim in proposed:
+        if not any(same_claim(claim.title, other.title) for other in unique):
+            unique.append(claim)
+    return unique
+
+
+def _numeric_statements(body: str) -> list[ProposedClaim]:
+    """Raw text's key factual statements: the sentences that state asserted numbers, most numbers first."""
+    from .facts import Extractor, NoteText
+
+    facts = Extractor().extract(NoteText("input", "", body.split("\n"), 1, {}))
+    by_sentence: dict[str, int] = {}
+    for fact in facts:
+        if fact.modality == "asserted" and fact.measure and 6 <= len(fact.sentence.split()) <= 45:
+            by_sentence[fact.sentence] = by_sentence.get(fact.sentence, 0) + 1
+    ranked = sorted(by_sentence.items(), key=lambda item: (-item[1], list(by_sentence).index(item[0])))
+    claims = []
+    for sentence, _ in ranked[:MAX_CLAIMS_FROM_RAW]:
+        title = _clean_claim(re.sub(r"^[•\-*\s]+", "", sentence))
+        claims.append(ProposedClaim(title, sentence.strip()))
+    return claims
+
+
+def claim_note_text(claim: ProposedClaim, source_stem: str, source_fields: dict, today: str) -> str:
+    title = claim.title
+    fields = {
+        "type": "claim",
+        "title": title,
+        "domain": source_fields.get("domain") or "",
+        "description": claim.evidence[:300],
+        "confidence": "experimental",
+        "source": f"[[{source_stem}]]",
+        "created": today,
+    }
+    front = ["---"] + [line for key, value in fields.items() for line in yaml_field(key, value)] + ["---"]
+    body = [f"# {title}", "", "## Evidence", "", f"From [[{source_stem}]]:", "", f"> {claim.evidence}", ""]
+    return "\n".join(front + [""] + body)
+
+
+def evidence_entry(source_stem: str, quote: str, today: str) -> str:
+    return (
+        f"\n### Additional Evidence (extend)\n*Source: [[{source_stem}]] | Added: {today} | "
+        f"Extractor: kb ingest*\n\n{quote}\n"
+    )
+
+
+# ---------------------------------------------------------------------------- belief evidence
+
+
+def belief_entries(kb: KnowledgeBase, body: str, fields: dict, today: str) -> tuple[list[dict], list[str]]:
+    """Machine-readable `belief_evidence` for what the source says of a belief ("Belief 3 confirmed")."""
+    from .beliefs import _MENTION, _TAG_MENTION, _domain_owners, _sentence_around, _verdict, find_beliefs
+
+    beliefs = find_beliefs(kb)
+    numbered = {(b.owner, b.number): b for b in beliefs if b.number is not None}
+    owners = {b.owner for b in beliefs if b.owner}
+    domain = str(fields.get("domain") or "").lower()
+    owner = _domain_owners(kb, owners).get(domain) if owners else None
+    if owner is None and len(owners) == 1:
+        owner = next(iter(owners))
+    entries: dict[tuple[str, str], dict] = {}
+    problems: list[str] = []
+    mentions: list[tuple[int, str, str | None]] = []
+    for line in body.split("\n"):
+        for match in _MENTION.finditer(line):
+            sentence, position = _sentence_around(line, match.start(), match.end())
+            mentions.append((int(match.group(1)), sentence, _verdict(sentence, position)))
+    tags = fields.get("tags")
+    for tag in tags if isinstance(tags, list) else []:
+        match = _TAG_MENTION.match(str(tag))
+        if match:
+            mentions.append((int(match.group(1)), f"tag {tag}", None))
+    for number, sentence, kind in mentions:
+        belief = numbered.get((owner, number)) or (numbered.get((None, number)) if owner is None else None)
+        if belief is None:
+            problems.append(
+                f"Belief {number} is mentioned but no belief numbered {number} "
+                f"{'of ' + owner if owner else ''} is in the KB; no evidence recorded"
+            )
+            continue
+        if kind is None:
+            continue
+        key = (belief.id, kind)
+        if key not in entries:
+            entries[key] = {
+                "belief": belief.id,
+                "kind": kind,
+                "quote": re.sub(r"\s+", " ", sentence)[:200],
+                "date": today,
+            }
+    return list(entries.values()), sorted(set(problems))
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+def _diff(path: str, old: str, new: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"
+        )
+    )
+
+
+def ingest(config: Config, inputs: list[Path], dry_run: bool = False, today: str | None = None) -> IngestReport:
+    """Ingest each input into the KB. Returns what was done (or, with dry_run, would be done)."""
+    today = today or datetime.date.today().isoformat()
+    report = IngestReport([])
+    with kb_lock(config.root):
+        kb = load_kb(config)
+        pending: dict[str, str] = {}  # KB path -> new text, in the order decided
+        for raw_path in inputs:
+            result = IngestResult(str(raw_path))
+            report.results.append(result)
+            try:
+                _ingest_one(config, kb, Path(raw_path), result, pending, today)
+            except OutsideKB as exc:
+                result.action, result.problems = "error", result.problems + [str(exc)]
+            except OSError as exc:
+                result.action = "error"
+                result.problems.append(f"cannot read {raw_path}: {exc.strerror or exc}")
+            if not dry_run:
+                for path, text in pending.items():
+                    write_inside(config.root, config.root / path, text)
+                if pending:
+                    kb = load_kb(config)
+            else:
+                for path, text in pending.items():
+                    full = config.root / path
+                    old = full.read_text(encoding="utf-8") if full.is_file() else ""
+                    report.diffs.append(_diff(path, old, text))
+            pending.clear()
+        if not dry_run and any(r.action in ("created", "updated") for r in report.results):
+            from .conflicts import find_conflicts
+
+            touched = {r.source for r in report.results if r.action in ("created", "updated")}
+            touched |= {c for r in report.results for c in r.claims}
+            report.conflicts = [
+                c
+                for c in find_conflicts(kb).conflicts
+                if any(f.path in touched for side in c.sides for f in side.facts)
+            ]
+    return report
+
+
+def _ingest_one(config: Config, kb: KnowledgeBase, path: Path, result: IngestResult, pending: dict, today: str):
+    if not path.is_file():
+        raise OSError(2, "no such file", str(path))
+    document = read_input(path.read_bytes())
+    result.problems.extend(document.problems)
+    root = Path(config.root).resolve()
+    real = path.resolve()
+    in_kb = root in real.parents
+    if in_kb:
+        relpath = real.relative_to(root).as_posix()
+        inside(root, real)
+    else:
+        relpath = None
+    fields = dict(document.fields)
+    missing: list[str] = []
+    if document.kind == "raw":
+        inferred, missing = infer_fields(document.text)
+        fields.update(inferred)
+    duplicate = find_duplicate(kb, fields, document.body, skip=relpath)
+    if duplicate and not in_kb:
+        result.action, result.duplicate_of, result.source = "unchanged", duplicate[0], duplicate[0]
+        result.problems.append(f"duplicate of {duplicate[0]} ({duplicate[1]}); nothing archived")
+        return
+    result.problems.extend(missing)
+    status = fields.get("status")
+    status_text = status.strip() if isinstance(status, str) else status
+    if status_text in ("processed", "null-result"):
+        result.action, result.source = "unchanged", relpath or result.source
+        if not in_kb:
+            result.problems.append(f"the source is already {status_text}; archived as it is")
+        else:
+            return
+    elif status_text not in (None, "", *STATUSES):
+        result.action, result.source = "error", relpath
+        result.problems.append(
+            f"status {status_text!r} is not one of {', '.join(STATUSES)}; not processed, fix the status first"
+        )
+        return
+    # The source note's text and path.
+    if in_kb:
+        source_path = relpath
+        text = real.read_text(encoding="utf-8", errors="replace")
+    else:
+        source_path = f"{config.sources_dir}/{source_file_name(fields)}"
+        if (config.root / source_path).exists():
+            stem, _, _ = source_path.rpartition(".md")
+            source_path = f"{stem}-{hashlib.sha1(document.body.encode()).hexdigest()[:6]}.md"
+        if document.kind == "raw":
+            new_fields = {
+                "type": "source",
+                "title": fields.get("title", ""),
+                "author": fields.get("author", ""),
+                "url": fields.get("url", ""),
+                "date": fields.get("date", ""),
+                "domain": "",
+                "format": "",
+                "status": "unprocessed",
+            }
+            front = ["---"] + [line for key, value in new_fields.items() for line in yaml_field(key, value)] + ["---"]
+            text = "\n".join(front) + "\n" + document.text.rstrip("\n") + "\n"
+        else:
+            text = document.text if document.text.endswith("\n") else document.text + "\n"
+        if document.kind != "raw":
+            missing = [name for name in config.schemas["source"].required if not fields.get(name)]
+            if missing:
+                result.problems.append(f"front matter lacks {', '.join(missing)}")
+    inside(config.root, config.root / source_path)
+    result.source = source_path
+    if status_text in ("processed", "null-result"):
+        pending[source_path] = text
+        result.action = "created"
+        return
+    if status_text == "processing":
+        result.problems.append("the source was left in 'processing' by an earlier run; finishing it")
+    # Claims.
+    source_stem = Path(source_path).stem
+    claim_titles = []
+    existing_claims = {p: n for p, n in kb.notes.items() if n.type == "claim"}
+    for claim in propose_claims(document, document.kind):
+        match = next(
+            (p for p, n in existing_claims.items() if same_claim(claim.title, str(n.fields.get("title") or n.title))),
+            None,
+        )
+        if match:
+            current = pending.get(match) or (config.root / match).read_text(encoding="utf-8", errors="replace")
+            if f"[[{source_stem}]]" not in current:
+                pending[match] = current.rstrip("\n") + "\n" + evidence_entry(source_stem, claim.evidence, today)
+                result.enriched.append(match)
+            claim_titles.append(existing_claims[match].title)
+            continue
+        claim_path = f"{config.claims_dir}/{safe_file_name(claim.title)}"
+        inside(config.root, config.root / claim_path)
+        if claim_path in pending or (config.root / claim_path).exists():
+            claim_titles.append(Path(claim_path).stem)
+            continue
+        pending[claim_path] = claim_note_text(claim, source_stem, fields, today)
+        result.claims.append(claim_path)
+        claim_titles.append(Path(claim_path).stem)
+    # Connections the source names: evidence on claims that exist.
+    for link in find_body_links(document.body, 1):
+        target = kb.resolver.resolve(link.target, source_path).path
+        if target and target in existing_claims and target not in result.enriched:
+            line = next((ln for ln in document.body.split("\n") if link.raw in ln), "")
+            if re.search(r"PRIMARY CONNECTION|KB connections|confirms|supports", line, re.I):
+                current = pending.get(target) or (config.root / target).read_text(encoding="utf-8", errors="replace")
+                if f"[[{source_stem}]]" not in current:
+                    quote = _clean_claim(line)[:300]
+                    pending[target] = current.rstrip("\n") + "\n" + evidence_entry(source_stem, quote, today)
+                    result.enriched.append(target)
+    entries, belief_problems = belief_entries(kb, document.body, fields, today)
+    result.belief_evidence = entries
+    result.problems.extend(belief_problems)
+    owned = {
+        "status": "processed" if claim_titles or result.enriched else "null-result",
+        "processed_date": today,
+        "claims_extracted": claim_titles,
+    }
+    if entries:
+        owned["belief_evidence"] = entries
+    new_text = set_fields(text, owned)
+    pending[source_path] = new_text
+    result.action = "updated" if in_kb else "created"
