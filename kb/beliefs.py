@@ -642,6 +642,10 @@ def assess_beliefs(kb: KnowledgeBase) -> BeliefReport:
             )
     for belief, event in _ingest_entries(kb, ids):
         belief.evidence.append(event)
+    for belief in beliefs:
+        # An ingest entry records what its source's own words say: do not count those words twice.
+        recorded = {(e.path, e.kind) for e in belief.evidence if e.origin == "ingest"}
+        belief.evidence = [e for e in belief.evidence if e.origin != "curator-note" or (e.path, e.kind) not in recorded]
     git_dates = git_change_dates(kb.config.root)
     for belief in beliefs:
         belief.evidence = _dedupe_events(belief.evidence)

@@ -204,7 +204,7 @@ def infer_fields(text: str) -> tuple[dict, list[str]]:
             fields["url"] = labelled.group(1)
             break
     for line in lines[:40]:
-        byline = re.match(r"^by\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$", line)
+        byline = re.match(r"^[Bb]y\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$", line)
         if byline:
             fields["author"] = byline.group(1)
             break
@@ -332,7 +332,7 @@ def propose_claims(document: InputDocument, kind: str) -> list[ProposedClaim]:
         hint = _HINT.match(line)
         if hint:
             title = (
-                _clean_claim(re.split(r"\s+[—–-]{1,2}\s+(?=[A-Z])", hint.group(2))[0])
+                _clean_claim(re.split(r"\s+(?:—|–|--)\s+", hint.group(2))[0])
                 if hint.group(1) == "SECONDARY"
                 else _clean_claim(hint.group(2))
             )
