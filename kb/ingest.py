@@ -73,6 +73,9 @@ _MONTHS = {
 _URL = re.compile(r"https?://[^\s)>\]\"']+")
 _HINT = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*)?(PRIMARY|SECONDARY)(?:\*\*)?\s*:\s*(.+)$")
 _SCRAPE_LINE = re.compile(r"^\s*\|\s*$")
+_HINT_LINE = re.compile(r"extraction hints?\b|claim candidate", re.I)  # prose that proposes claims in quotes
+_TRAILING = frozenset("a an the of and or but than that to in on for with by as at from is are was".split())
+_QUOTED = re.compile(r"[\"“]([^\"”\n]{20,400})[\"”]")
 
 
 @dataclass
@@ -260,29 +263,49 @@ def _text_key(body: str) -> str:
     return hashlib.sha1(re.sub(r"[\W_]+", " ", body.lower()).strip().encode()).hexdigest()
 
 
-def find_duplicate(kb: KnowledgeBase, fields: dict, body: str, skip: str | None = None) -> tuple[str, str] | None:
-    """(path, reason) of an existing source note with the same URL, title or text."""
-    url = _normal_url(fields.get("url"))
-    title = slugify(str(fields.get("title") or ""))
-    text = _text_key(body) if body.strip() else None
-    for path, note in kb.notes.items():
-        if path == skip or note.type != "source":
-            continue
-        if url and _normal_url(note.fields.get("url")) == url:
-            return path, "same URL"
-        if title and len(title.split()) >= 3 and slugify(str(note.fields.get("title") or "")) == title:
-            return path, "same title"
-    if text:
+@dataclass
+class Registry:
+    """What the KB holds, for duplicate detection, kept up to date as one run archives more."""
+
+    sources: dict = field(default_factory=dict)  # path -> (url key, title slug, text key)
+    claims: dict = field(default_factory=dict)  # path -> title
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> Registry:
         from .loader import read_lines
 
+        registry = cls()
         for path, note in kb.notes.items():
-            if path == skip or note.type != "source":
+            if note.type == "source":
+                lines = read_lines(kb.config, path)
+                start = note.frontmatter.body_line - 1 if note.frontmatter.terminated else 0
+                registry.add_source(path, note.fields, "\n".join(lines[start:]))
+            elif note.type == "claim":
+                registry.claims[path] = str(note.fields.get("title") or note.title)
+        return registry
+
+    def add_source(self, path: str, fields: dict, body: str) -> None:
+        self.sources[path] = (
+            _normal_url(fields.get("url")),
+            slugify(str(fields.get("title") or "")),
+            _text_key(body) if body.strip() else "",
+        )
+
+    def duplicate(self, fields: dict, body: str, skip: str | None = None) -> tuple[str, str] | None:
+        """(path, reason) of a source with the same URL, title or text."""
+        url = _normal_url(fields.get("url"))
+        title = slugify(str(fields.get("title") or ""))
+        text = _text_key(body) if body.strip() else ""
+        for path, (other_url, other_title, other_text) in self.sources.items():
+            if path == skip:
                 continue
-            lines = read_lines(kb.config, path)
-            start = note.frontmatter.body_line - 1 if note.frontmatter.terminated else 0
-            if _text_key("\n".join(lines[start:])) == text:
+            if url and other_url == url:
+                return path, "same URL"
+            if title and len(title.split()) >= 3 and other_title == title:
+                return path, "same title"
+            if text and other_text == text:
                 return path, "same text"
-    return None
+        return None
 
 
 # ---------------------------------------------------------------------------- claims
@@ -291,8 +314,10 @@ def find_duplicate(kb: KnowledgeBase, fields: dict, body: str, skip: str | None 
 def decisive_difference(a: str, b: str) -> bool:
     """True when two similar titles differ in a word that changes what they claim (a negation, a
     direction, a quantifier) or in a number."""
-    words_a, words_b = set(slugify(a).split()), set(slugify(b).split())
-    changed = words_a ^ words_b
+    from collections import Counter
+
+    words_a, words_b = Counter(slugify(a).split()), Counter(slugify(b).split())
+    changed = set((words_a - words_b) + (words_b - words_a))  # counted: a second "not" is a change too
     return bool(changed & DECISIVE) or any(word.isdigit() for word in changed)
 
 
@@ -338,6 +363,18 @@ def propose_claims(document: InputDocument, kind: str) -> list[ProposedClaim]:
             )
             if len(title.split()) >= 4:
                 proposed.append(ProposedClaim(title, _clean_claim(hint.group(2))))
+    for line in document.body.split("\n"):
+        if _HINT_LINE.search(line):
+            for quoted in _QUOTED.findall(line):
+                title = _clean_claim(quoted)
+                words = title.split()
+                if (
+                    len(words) >= 6
+                    and title[0].isalnum()
+                    and title[0] == title[0].upper()
+                    and words[-1].lower() not in _TRAILING
+                ):  # a whole proposition, not a quoted fragment
+                    proposed.append(ProposedClaim(title, title))
     if kind == "raw" and not proposed:
         proposed.extend(_numeric_statements(document.body))
     unique: list[ProposedClaim] = []
@@ -394,11 +431,16 @@ def belief_entries(kb: KnowledgeBase, body: str, fields: dict, today: str) -> tu
     """Machine-readable `belief_evidence` for what the source says of a belief ("Belief 3 confirmed")."""
     from .beliefs import _MENTION, _TAG_MENTION, _domain_owners, _sentence_around, _verdict, find_beliefs
 
-    beliefs = find_beliefs(kb)
+    cached = getattr(kb, "_ingest_beliefs", None)
+    if cached is None:
+        beliefs = find_beliefs(kb)
+        owners = {b.owner for b in beliefs if b.owner}
+        cached = (beliefs, owners, _domain_owners(kb, owners) if owners else {})
+        kb._ingest_beliefs = cached  # one run reads the KB's beliefs once
+    beliefs, owners, domain_owners = cached
     numbered = {(b.owner, b.number): b for b in beliefs if b.number is not None}
-    owners = {b.owner for b in beliefs if b.owner}
     domain = str(fields.get("domain") or "").lower()
-    owner = _domain_owners(kb, owners).get(domain) if owners else None
+    owner = domain_owners.get(domain)
     if owner is None and len(owners) == 1:
         owner = next(iter(owners))
     entries: dict[tuple[str, str], dict] = {}
@@ -451,12 +493,13 @@ def ingest(config: Config, inputs: list[Path], dry_run: bool = False, today: str
     report = IngestReport([])
     with kb_lock(config.root):
         kb = load_kb(config)
+        context = _Context(kb, Registry.of(kb))
         pending: dict[str, str] = {}  # KB path -> new text, in the order decided
         for raw_path in inputs:
             result = IngestResult(str(raw_path))
             report.results.append(result)
             try:
-                _ingest_one(config, kb, Path(raw_path), result, pending, today)
+                _ingest_one(config, context, Path(raw_path), result, pending, today)
             except OutsideKB as exc:
                 result.action, result.problems = "error", result.problems + [str(exc)]
             except OSError as exc:
@@ -465,8 +508,6 @@ def ingest(config: Config, inputs: list[Path], dry_run: bool = False, today: str
             if not dry_run:
                 for path, text in pending.items():
                     write_inside(config.root, config.root / path, text)
-                if pending:
-                    kb = load_kb(config)
             else:
                 for path, text in pending.items():
                     full = config.root / path
@@ -480,13 +521,20 @@ def ingest(config: Config, inputs: list[Path], dry_run: bool = False, today: str
             touched |= {c for r in report.results for c in r.claims}
             report.conflicts = [
                 c
-                for c in find_conflicts(kb).conflicts
+                for c in find_conflicts(load_kb(config)).conflicts
                 if any(f.path in touched for side in c.sides for f in side.facts)
             ]
     return report
 
 
-def _ingest_one(config: Config, kb: KnowledgeBase, path: Path, result: IngestResult, pending: dict, today: str):
+@dataclass
+class _Context:
+    kb: KnowledgeBase
+    registry: Registry
+
+
+def _ingest_one(config: Config, context: _Context, path: Path, result: IngestResult, pending: dict, today: str):
+    kb, registry = context.kb, context.registry
     if not path.is_file():
         raise OSError(2, "no such file", str(path))
     document = read_input(path.read_bytes())
@@ -504,7 +552,7 @@ def _ingest_one(config: Config, kb: KnowledgeBase, path: Path, result: IngestRes
     if document.kind == "raw":
         inferred, missing = infer_fields(document.text)
         fields.update(inferred)
-    duplicate = find_duplicate(kb, fields, document.body, skip=relpath)
+    duplicate = registry.duplicate(fields, document.body, skip=relpath)
     if duplicate and not in_kb:
         result.action, result.duplicate_of, result.source = "unchanged", duplicate[0], duplicate[0]
         result.problems.append(f"duplicate of {duplicate[0]} ({duplicate[1]}); nothing archived")
@@ -556,6 +604,7 @@ def _ingest_one(config: Config, kb: KnowledgeBase, path: Path, result: IngestRes
     result.source = source_path
     if status_text in ("processed", "null-result"):
         pending[source_path] = text
+        registry.add_source(source_path, fields, document.body)
         result.action = "created"
         return
     if status_text == "processing":
@@ -563,18 +612,15 @@ def _ingest_one(config: Config, kb: KnowledgeBase, path: Path, result: IngestRes
     # Claims.
     source_stem = Path(source_path).stem
     claim_titles = []
-    existing_claims = {p: n for p, n in kb.notes.items() if n.type == "claim"}
+    existing_claims = registry.claims
     for claim in propose_claims(document, document.kind):
-        match = next(
-            (p for p, n in existing_claims.items() if same_claim(claim.title, str(n.fields.get("title") or n.title))),
-            None,
-        )
+        match = next((p for p, title in existing_claims.items() if same_claim(claim.title, title)), None)
         if match:
             current = pending.get(match) or (config.root / match).read_text(encoding="utf-8", errors="replace")
             if f"[[{source_stem}]]" not in current:
                 pending[match] = current.rstrip("\n") + "\n" + evidence_entry(source_stem, claim.evidence, today)
                 result.enriched.append(match)
-            claim_titles.append(existing_claims[match].title)
+            claim_titles.append(Path(match).stem)
             continue
         claim_path = f"{config.claims_dir}/{safe_file_name(claim.title)}"
         inside(config.root, config.root / claim_path)
@@ -582,6 +628,7 @@ def _ingest_one(config: Config, kb: KnowledgeBase, path: Path, result: IngestRes
             claim_titles.append(Path(claim_path).stem)
             continue
         pending[claim_path] = claim_note_text(claim, source_stem, fields, today)
+        registry.claims[claim_path] = claim.title
         result.claims.append(claim_path)
         claim_titles.append(Path(claim_path).stem)
     # Connections the source names: evidence on claims that exist.
@@ -607,4 +654,5 @@ def _ingest_one(config: Config, kb: KnowledgeBase, path: Path, result: IngestRes
         owned["belief_evidence"] = entries
     new_text = set_fields(text, owned)
     pending[source_path] = new_text
+    registry.add_source(source_path, fields, document.body)
     result.action = "updated" if in_kb else "created"

@@ -308,3 +308,29 @@ def test_seeds_into_an_empty_kb(tmp_path):
     again = run(root, *inputs)
     assert [r.action for r in again.results] == ["unchanged"] * 5
     assert {p: p.read_bytes() for p in root.rglob("*.md")} == before
+
+
+def test_claim_similarity_on_teleo(teleo):
+    """The 40 duplicate claim titles of teleo-codex are the same claim; one decisive word changed is not."""
+    import re
+    from collections import defaultdict
+
+    from kb.model import load_kb
+    from kb.resolve import slugify
+
+    kb = load_kb(load_config(teleo))
+    titles = sorted(n.title for n in kb.notes.values() if n.type == "claim")
+    groups = defaultdict(list)
+    for title in titles:
+        groups[slugify(title)].append(title)
+    pairs = [group[:2] for group in groups.values() if len(group) > 1]
+    assert len(pairs) >= 39 and all(same_claim(a, b) for a, b in pairs)
+    swaps = [("is", "is not"), ("more", "less"), ("higher", "lower"), ("can", "cannot"), ("increase", "decrease")]
+    variants = []
+    for title in titles:
+        for old, new in swaps:
+            if re.search(rf"\b{old}\b", title):
+                variants.append((title, re.sub(rf"\b{old}\b", new, title, count=1)))
+                break
+    assert len(variants) > 100
+    assert not [pair for pair in variants if same_claim(*pair)]
