@@ -79,13 +79,19 @@ def export_graphml(graph: nx.MultiDiGraph) -> str:
 _MERMAID_UNSAFE = re.compile(r'["\[\]{}()<>|#;`]')
 
 
+def mermaid_label(text: str, limit: int = 80) -> str:
+    """Text safe inside a quoted Mermaid label: no brackets, quotes or pipes; cut at `limit` characters."""
+    text = re.sub(r"\s+", " ", _MERMAID_UNSAFE.sub(" ", text)).strip()
+    return (text[: limit - 1] + "…") if len(text) > limit else (text or "?")
+
+
 def export_mermaid(graph: nx.MultiDiGraph) -> str:
     """A Mermaid flowchart: short synthetic ids, quoted labels, wanted notes dashed."""
     ids = {node: f"n{index}" for index, node in enumerate(sorted(graph.nodes))}
     lines = ["flowchart LR"]
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
-        label = _MERMAID_UNSAFE.sub(" ", str(data.get("title", node)))[:80].strip() or "?"
+        label = mermaid_label(str(data.get("title", node)))
         lines.append(f'  {ids[node]}["{label}"]')
     seen = set()
     for source, target, _ in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("line", 0))):

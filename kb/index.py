@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .beliefs import LEVEL_MINIMUM, Belief, BeliefReport, assess_beliefs
+from .graph import mermaid_label
 from .links import FRONTMATTER
 from .loader import GENERATED_MARKER, read_lines
 from .model import KnowledgeBase, ResolvedLink
@@ -255,9 +256,7 @@ def _list_page(writer: _PageWriter, page: str, title: str, paths: list[str], inb
 
 
 def _mermaid_label(text: str) -> str:
-    text = re.sub(r"[\"\[\]{}()<>|#;`]", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return (text[: MERMAID_LABEL_CHARS - 1] + "…") if len(text) > MERMAID_LABEL_CHARS else (text or "?")
+    return mermaid_label(text, MERMAID_LABEL_CHARS)
 
 
 def _belief_diagram(writer: _PageWriter, belief: Belief) -> list[str]:
