@@ -13,9 +13,17 @@ from .problems import Problem
 __all__ = ["ConfigError", "check", "check_report", "init_kb", "open_kb", "wanted_report"]
 
 
-def open_kb(kb_dir: Path | str | None = None) -> KnowledgeBase:
-    """Load the KB at `kb_dir` (or the one enclosing the current folder)."""
-    return load_kb(load_config(Path(kb_dir) if kb_dir is not None else None))
+def open_kb(kb_dir: Path | str | None = None, use_cache: bool = False) -> KnowledgeBase:
+    """Load the KB at `kb_dir` (or the one enclosing the current folder).
+
+    With `use_cache`, parsed notes and facts are kept in `.kb/cache.sqlite` of the KB for the next run.
+    """
+    config = load_config(Path(kb_dir) if kb_dir is not None else None)
+    if not use_cache:
+        return load_kb(config)
+    from .cache import open_cache
+
+    return load_kb(config, open_cache(config))
 
 
 def check(kb: KnowledgeBase, select=(), ignore=()) -> list[Problem]:

@@ -60,13 +60,25 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _open(kb_dir: Path | None):
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Read every note afresh; do not use or update the KB's .kb/ cache.")
+]
+
+
+def _open(kb_dir: Path | None, no_cache: bool = False):
     from .api import open_kb
 
     try:
-        return open_kb(kb_dir)
+        knowledge = open_kb(kb_dir, use_cache=not no_cache)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    return knowledge
+
+
+def _done(knowledge) -> None:
+    """Save what the cache learned in this run."""
+    if knowledge.cache is not None:
+        knowledge.cache.close()
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -117,6 +129,7 @@ def check(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes (comma-separated).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text: hide info-level problems.")] = False,
+    no_cache: NoCacheOption = False,
 ):
     """Every broken link, schema problem and duplicate, with file and line.
 
@@ -126,8 +139,9 @@ def check(
     from .api import check_report
 
     selected, ignored = _codes(select), _codes(ignore)
-    knowledge = _open(kb)
+    knowledge = _open(kb, no_cache)
     problems = run_check(knowledge, selected, ignored)
+    _done(knowledge)
     report = check_report(knowledge, problems)
     if format is ReportFormat.json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -149,11 +163,14 @@ def wanted(
     kb: KbOption = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Show at most N (0: all).")] = 0,
+    no_cache: NoCacheOption = False,
 ):
     """Notes that are linked but never written, ranked by how many notes link to each."""
     from .api import wanted_report
 
-    report = wanted_report(_open(kb))
+    knowledge = _open(kb, no_cache)
+    report = wanted_report(knowledge)
+    _done(knowledge)
     if limit:
         report["wanted"] = report["wanted"][:limit]
     if format is ReportFormat.json:
@@ -171,17 +188,19 @@ def graph(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.", dir_okay=False)
     ] = None,
+    no_cache: NoCacheOption = False,
 ):
     """Export the link graph: json (networkx node-link data), graphml or mermaid."""
     from . import graph as graph_module
 
-    knowledge = _open(kb)
+    knowledge = _open(kb, no_cache)
     exporters = {
         GraphFormat.json: graph_module.export_json,
         GraphFormat.graphml: graph_module.export_graphml,
         GraphFormat.mermaid: graph_module.export_mermaid,
     }
     text = exporters[format](knowledge.graph)
+    _done(knowledge)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -199,6 +218,7 @@ def graph(
 def beliefs(
     kb: KbOption = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    no_cache: NoCacheOption = False,
 ):
     """Per belief: grounding (resolved, enough for its level), evidence since, and a status with its reason.
 
@@ -206,7 +226,9 @@ def beliefs(
     """
     from .beliefs import assess_beliefs
 
-    report = assess_beliefs(_open(kb))
+    knowledge = _open(kb, no_cache)
+    report = assess_beliefs(knowledge)
+    _done(knowledge)
     if format is ReportFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -258,6 +280,7 @@ def index(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    no_cache: NoCacheOption = False,
 ):
     """Generate Markdown index pages: backlinks per note, pages per type, domain and belief, wanted notes.
 
@@ -265,9 +288,10 @@ def index(
     """
     from .index import write_index
 
-    knowledge = _open(kb)
+    knowledge = _open(kb, no_cache)
     try:
         result = write_index(knowledge, out, dry_run=dry_run)
+        _done(knowledge)
     except OSError as exc:
         raise _fail(f"cannot write the index: {exc}") from None
     if format is ReportFormat.json:
@@ -300,6 +324,7 @@ def conflicts(
     accept: Annotated[str | None, typer.Option("--accept", help="With --resolve: the accepted value.")] = None,
     prefer: Annotated[str | None, typer.Option("--prefer", help="With --resolve: the preferred source note.")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="With --resolve: why.")] = None,
+    no_cache: NoCacheOption = False,
 ):
     """Numeric conflicts: notes that state different numbers for the same thing.
 
@@ -308,8 +333,9 @@ def conflicts(
     """
     from .conflicts import find_conflicts, render_markdown, render_text, resolution_entry
 
-    knowledge = _open(kb)
+    knowledge = _open(kb, no_cache)
     report = find_conflicts(knowledge, include_resolved=show_all or resolve is not None)
+    _done(knowledge)
     for problem in report.problems:
         typer.echo(f"kb: {problem}", err=True)
     if resolve is not None:

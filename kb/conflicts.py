@@ -226,10 +226,10 @@ class _UnionFind:
             self.parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
-def note_texts(kb: KnowledgeBase):
+def note_texts(kb: KnowledgeBase, skip: set[str] | frozenset = frozenset()):
     """The body of every readable note, for extraction."""
     for path, note in kb.notes.items():
-        if not note.readable:
+        if not note.readable or path in skip:
             continue
         lines = read_lines(kb.config, path)
         first = note.frontmatter.body_line if note.frontmatter.terminated else 1
@@ -237,6 +237,7 @@ def note_texts(kb: KnowledgeBase):
         yield NoteText(path, title, lines[first - 1 :], first, note.fields)
 
 
+FACTS_VERSION = "1"  # bump when extraction changes, so cached facts are not reused
 PARALLEL_MIN_NOTES = 400  # below this, starting worker processes costs more than it saves
 
 
@@ -253,9 +254,30 @@ def extract_facts(kb: KnowledgeBase, workers: int | None = None) -> list[Fact]:
     """Facts of every note, in note order. Large KBs are extracted in parallel across cores."""
     import os
 
-    texts = list(note_texts(kb))
     aliases = kb.config.conflict_aliases
+    cache = kb.cache
+    cached: dict[str, list[Fact]] = {}
+    if cache is not None:
+        for path, note in kb.notes.items():
+            found = cache.facts(path, note.size, note.mtime_ns, FACTS_VERSION)
+            if found is not None:
+                cached[path] = found
+    texts = list(note_texts(kb, skip=set(cached)))
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    fresh = _extract_texts(aliases, texts, workers)
+    if cache is not None:
+        by_path: dict[str, list[Fact]] = {text.path: [] for text in texts}
+        for fact in fresh:
+            by_path[fact.path].append(fact)
+        for path, facts in by_path.items():
+            note = kb.notes[path]
+            cache.store_facts(path, note.size, note.mtime_ns, FACTS_VERSION, facts)
+        cached.update(by_path)
+        return [fact for path in kb.notes for fact in cached.get(path, ())]
+    return fresh
+
+
+def _extract_texts(aliases, texts, workers: int) -> list[Fact]:
     if workers <= 1 or len(texts) < PARALLEL_MIN_NOTES:
         return _extract_chunk((aliases, texts))
     import multiprocessing

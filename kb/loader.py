@@ -104,10 +104,34 @@ def _decode(data: bytes, relpath: str, problems: list[Problem]) -> str:
     return text
 
 
-def read_note(config: Config, relpath: str) -> Note | None:
+def read_note(config: Config, relpath: str, cache=None) -> Note | None:
     """Read and parse one note. Returns None for a page `kb` generated itself."""
     title = relpath.rsplit("/", 1)[-1][: -len(NOTE_SUFFIX)]
     full = os.path.join(config.root, relpath)
+    if cache is not None:
+        try:
+            stat = os.stat(full)
+        except OSError:
+            stat = None
+        if stat is not None and S_ISREG(stat.st_mode):
+
+            def read_bytes():
+                try:
+                    with open(full, "rb") as handle:
+                        return handle.read()
+                except OSError:
+                    return None
+
+            cached, data = cache.note(relpath, stat.st_size, stat.st_mtime_ns, read_bytes)
+            if cached is not None:
+                return cached if cached != "generated" else None
+            note = read_note(config, relpath)
+            data = data if data is not None else read_bytes()
+            if data is not None:
+                cache.store_note(
+                    relpath, stat.st_size, stat.st_mtime_ns, data, note if note is not None else "generated"
+                )
+            return note
     problems: list[Problem] = []
     try:
         # O_NONBLOCK: a FIFO named `x.md` must not hang the run; it is refused below.
@@ -179,14 +203,16 @@ def _map_legacy_source_fields(note: Note) -> None:
         note.fields = mapped
 
 
-def load_notes(config: Config) -> tuple[list[Note], Inventory]:
-    """Discover and read every note of the KB, in path order."""
+def load_notes(config: Config, cache=None) -> tuple[list[Note], Inventory]:
+    """Discover and read every note of the KB, in path order; unchanged notes come from the cache."""
     inventory = discover(config)
     notes = []
     for relpath in inventory.note_paths:
-        note = read_note(config, relpath)
+        note = read_note(config, relpath, cache)
         if note is not None:
             notes.append(note)
+    if cache is not None:
+        cache.forget_missing(set(inventory.note_paths))
     return notes, inventory
 
 

@@ -36,6 +36,7 @@ class KnowledgeBase:
     inventory: Inventory
     resolver: Resolver
     links: list[ResolvedLink] = field(default_factory=list)
+    cache: object | None = None  # kb.cache.Cache, when the caller asked for one
 
     @property
     def load_problems(self) -> list[Problem]:
@@ -87,12 +88,13 @@ def wanted_name(occurrences: list[ResolvedLink]) -> str:
     return min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
 
 
-def load_kb(config: Config) -> KnowledgeBase:
-    notes, inventory = load_notes(config)
+def load_kb(config: Config, cache=None) -> KnowledgeBase:
+    """Load the KB; with a `kb.cache.Cache`, unchanged notes (and later their facts) are not parsed again."""
+    notes, inventory = load_notes(config, cache)
     by_path = {note.path: note for note in notes}
     resolver = Resolver(by_path.keys(), inventory.attachment_paths)
     links: list[ResolvedLink] = []
-    cache: dict[tuple[str, str], Resolution] = {}
+    resolved: dict[tuple[str, str], Resolution] = {}
     for note in notes:
         folder = note.folder
         for link in note.links:
@@ -100,10 +102,12 @@ def load_kb(config: Config) -> KnowledgeBase:
                 links.append(ResolvedLink(note.path, link, resolver.resolve_markdown(link.target, note.path)))
                 continue
             key = (link.target, folder)
-            resolution = cache.get(key)
+            resolution = resolved.get(key)
             if resolution is None or not link.target:
                 resolution = resolver.resolve(link.target, note.path)
                 if link.target:
-                    cache[key] = resolution
+                    resolved[key] = resolution
             links.append(ResolvedLink(note.path, link, resolution))
-    return KnowledgeBase(config, by_path, inventory, resolver, links)
+    knowledge = KnowledgeBase(config, by_path, inventory, resolver, links)
+    knowledge.cache = cache
+    return knowledge

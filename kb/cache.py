@@ -1,0 +1,170 @@
+"""An incremental cache: parsed notes and extracted facts per file, in SQLite under the KB's `.kb/`.
+
+A row is used when the file's size and modification time are unchanged, or when its content hash is
+(a `touch` or a checkout that rewrote the same bytes). A fingerprint of kb's version, the cache schema
+and the configuration that shapes parsing decides whether rows are valid at all; a changed one
+empties the cache. A cache that cannot be opened, is corrupt or is locked by another run is rebuilt
+or bypassed, never trusted. Output with and without the cache is the same (a test checks it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+from . import __version__
+
+SCHEMA_VERSION = 2
+CACHE_FILE = "cache.sqlite"
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Cache:
+    def __init__(self, root: Path, fingerprint: str) -> None:
+        self.path = Path(root) / ".kb" / CACHE_FILE
+        self.fingerprint = f"{__version__}:{SCHEMA_VERSION}:{fingerprint}"
+        self.db: sqlite3.Connection | None = None
+        self.note_rows: dict[str, tuple[int, int, str, bytes]] = {}
+        self.fact_rows: dict[str, tuple[int, int, str, bytes]] = {}
+        self.dirty = False
+        try:
+            self._open()
+        except (sqlite3.DatabaseError, OSError, pickle.PickleError):
+            self._rebuild()
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=0.2)
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INT, mtime INT, hash TEXT, data BLOB)"
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, data BLOB)"
+        )
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        if row is None or row[0] != self.fingerprint:
+            self.db.execute("DELETE FROM notes")
+            self.db.execute("DELETE FROM facts")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
+            self.db.commit()
+        self.note_rows = {r[0]: r[1:] for r in self.db.execute("SELECT path, size, mtime, hash, data FROM notes")}
+        self.fact_rows = {r[0]: r[1:] for r in self.db.execute("SELECT path, size, mtime, key, data FROM facts")}
+
+    def _rebuild(self) -> None:
+        """A corrupt or unreadable cache is thrown away; if even that fails, run without one."""
+        try:
+            if self.db is not None:
+                self.db.close()
+        except sqlite3.Error:
+            pass
+        self.db = None
+        self.note_rows, self.fact_rows = {}, {}
+        try:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                candidate = Path(str(self.path) + suffix)
+                if candidate.exists():
+                    candidate.unlink()
+            self._open()
+        except (sqlite3.DatabaseError, OSError):
+            self.db = None
+
+    # -- notes
+
+    def note(self, relpath: str, size: int, mtime_ns: int, read_bytes):
+        """The cached parse of a note, or None. `read_bytes()` is called only when the stat differs."""
+        row = self.note_rows.get(relpath)
+        if row is None:
+            return None, None
+        cached_size, cached_mtime, cached_hash, blob = row
+        data = None
+        if (cached_size, cached_mtime) != (size, mtime_ns):
+            data = read_bytes()
+            if data is None or content_hash(data) != cached_hash:
+                return None, data
+            self._touch("notes", relpath, size, mtime_ns)
+        try:
+            return pickle.loads(blob), data
+        except Exception:  # noqa: BLE001 - an unreadable row is a miss, never an error
+            return None, data
+
+    def store_note(self, relpath: str, size: int, mtime_ns: int, data: bytes, note) -> None:
+        if self.db is None:
+            return
+        blob = pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL)
+        self.note_rows[relpath] = (size, mtime_ns, content_hash(data), blob)
+        self._write(
+            "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)", (relpath, size, mtime_ns, content_hash(data), blob)
+        )
+
+    # -- facts
+
+    def facts(self, relpath: str, size: int, mtime_ns: int, key: str):
+        row = self.fact_rows.get(relpath)
+        if row is None or row[:3] != (size, mtime_ns, key):
+            return None
+        try:
+            return pickle.loads(row[3])
+        except Exception:  # noqa: BLE001
+            return None
+
+    def store_facts(self, relpath: str, size: int, mtime_ns: int, key: str, facts) -> None:
+        if self.db is None:
+            return
+        blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fact_rows[relpath] = (size, mtime_ns, key, blob)
+        self._write("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", (relpath, size, mtime_ns, key, blob))
+
+    # -- housekeeping
+
+    def forget_missing(self, present: set[str]) -> None:
+        if self.db is None:
+            return
+        for table, rows in (("notes", self.note_rows), ("facts", self.fact_rows)):
+            for path in [p for p in rows if p not in present]:
+                del rows[path]
+                self._write(f"DELETE FROM {table} WHERE path = ?", (path,))
+
+    def _touch(self, table: str, relpath: str, size: int, mtime_ns: int) -> None:
+        row = self.note_rows[relpath]
+        self.note_rows[relpath] = (size, mtime_ns, row[2], row[3])
+        self._write(f"UPDATE {table} SET size = ?, mtime = ? WHERE path = ?", (size, mtime_ns, relpath))
+
+    def _write(self, sql: str, args: tuple) -> None:
+        if self.db is None:
+            return
+        try:
+            self.db.execute(sql, args)
+            self.dirty = True
+        except sqlite3.OperationalError:  # locked by another run: stop writing, keep what we read
+            self.db = None
+
+    def close(self) -> None:
+        if self.db is None:
+            return
+        try:
+            if self.dirty:
+                self.db.commit()
+            self.db.close()
+        except sqlite3.Error:
+            pass
+        self.db = None
+
+
+def config_fingerprint(config) -> str:
+    """What in the configuration shapes a parsed note: types, folders, exclusions."""
+    parts = (config.type_rules, config.note_types, config.exclude, sorted(config.conflict_aliases.items()))
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
+
+
+def open_cache(config) -> Cache | None:
+    if os.environ.get("KB_NO_CACHE"):
+        return None
+    cache = Cache(config.root, config_fingerprint(config))
+    return cache if cache.db is not None else None

@@ -1,0 +1,100 @@
+"""The .kb/ cache: same output with and without it, changes seen, bad caches rebuilt, never trusted."""
+
+import json
+import os
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from kb.api import open_kb
+from kb.cache import CACHE_FILE, Cache
+from kb.cli import app
+
+from .conftest import write_files
+
+FILES = {
+    "a.md": "---\ntitle: Acme results\ndate: 2025-01-10\n---\nAcme Corp reported revenue of $4.2 billion in 2023. "
+    "[[b]] [[missing]]\n",
+    "b.md": "---\ntitle: Acme report\ndate: 2025-01-10\n---\nAcme Corp revenue reached $4.5 billion in 2023.\n",
+    "c.md": "no front matter, links to [[a]]\n",
+}
+
+
+def outputs(root, *extra):
+    runner = CliRunner()
+    check = runner.invoke(app, ["check", "--kb", str(root), "--format", "json", *extra])
+    conflicts = runner.invoke(app, ["conflicts", "--kb", str(root), "--format", "json", *extra])
+    return json.loads(check.stdout), json.loads(conflicts.stdout)
+
+
+@pytest.fixture
+def root(tmp_path):
+    return write_files(tmp_path, FILES)
+
+
+def test_same_output_with_and_without_cache_cold_and_warm(root):
+    plain = outputs(root, "--no-cache")
+    assert not (root / ".kb" / CACHE_FILE).exists()
+    cold = outputs(root)
+    assert (root / ".kb" / CACHE_FILE).exists()
+    warm = outputs(root)
+    assert plain == cold == warm
+    assert plain[1]["conflicts"]
+
+
+def test_changes_are_seen(root):
+    outputs(root)
+    (root / "b.md").write_text(FILES["b.md"].replace("$4.5 billion", "$4.2 billion"))
+    check, conflicts = outputs(root)
+    assert conflicts["conflicts"] == []
+    (root / "c.md").unlink()
+    check, _ = outputs(root)
+    assert check["summary"]["notes"] == 2
+
+
+def test_touch_with_same_bytes_reuses_the_row(root):
+    outputs(root)
+    kb = open_kb(root, use_cache=True)
+    note = kb.notes["a.md"]
+    kb.cache.close()
+    stat = os.stat(root / "a.md")
+    os.utime(root / "a.md", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    again = open_kb(root, use_cache=True)
+    assert again.notes["a.md"].links == note.links
+    again.cache.close()
+
+
+def test_corrupt_cache_is_rebuilt(root):
+    outputs(root)
+    (root / ".kb" / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    assert outputs(root) == outputs(root, "--no-cache")
+    with sqlite3.connect(root / ".kb" / CACHE_FILE) as db:
+        assert db.execute("SELECT count(*) FROM notes").fetchone()[0] == 3
+
+
+def test_a_changed_fingerprint_empties_the_cache(root):
+    outputs(root)
+    cache = Cache(root, "another configuration")
+    assert cache.note_rows == {} and cache.fact_rows == {}
+    cache.close()
+
+
+def test_a_bad_row_is_a_miss_not_a_crash(root):
+    outputs(root)
+    with sqlite3.connect(root / ".kb" / CACHE_FILE) as db:
+        db.execute("UPDATE notes SET data = x'00', size = -1 WHERE path = 'a.md'")
+        db.execute("UPDATE facts SET data = x'00'")
+    assert outputs(root) == outputs(root, "--no-cache")
+
+
+def test_locked_cache_is_bypassed(root):
+    outputs(root)
+    holder = sqlite3.connect(root / ".kb" / CACHE_FILE)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        (root / "b.md").write_text(FILES["b.md"] + "More text.\n")
+        assert outputs(root) == outputs(root, "--no-cache")
+    finally:
+        holder.rollback()
+        holder.close()
