@@ -396,7 +396,23 @@ class Detector:
         conflicts, info = [], []
         compared = 0
         for key in sorted(blocks, key=lambda k: tuple(str(part) for part in k)):
-            members = sorted(blocks[key], key=lambda i: (self.facts[i].value, i))
+            # One sentence copied into many notes is one source: compare one copy, report them all.
+            copies: dict[tuple, list[int]] = {}
+            for i in blocks[key]:
+                fact = self.facts[i]
+                copies.setdefault(
+                    (
+                        fact.value,
+                        fact.range_high,
+                        fact.hedge_kind,
+                        fact.subject,
+                        fact.modifiers,
+                        _normal(fact.sentence),
+                    ),
+                    [],
+                ).append(i)
+            self.copies = {group[0]: group for group in copies.values()}
+            members = sorted(self.copies, key=lambda i: (self.facts[i].value, i))
             pairs = []
             for position, i in enumerate(members):
                 a = self.facts[i]
@@ -491,7 +507,8 @@ class Detector:
             a, b = self.facts[worst[0]], self.facts[worst[1]]
             side_list = []
             for indexes in grouped.values():
-                facts = sorted((self.facts[i] for i in indexes), key=lambda f: (f.path, f.line, f.start))
+                expanded = [c for i in indexes for c in self.copies.get(i, [i])]
+                facts = sorted((self.facts[i] for i in expanded), key=lambda f: (f.path, f.line, f.start))
                 representative = min(facts, key=lambda f: (f.half, f.path, f.line))
                 side_list.append(Side(representative.value, representative.unit, facts))
             side_list.sort(key=lambda s: (s.value, s.facts[0].path))
