@@ -30,6 +30,45 @@ def check(kb: KnowledgeBase, select=(), ignore=()) -> list[Problem]:
     return run_checks(kb, select, ignore)
 
 
+def check_kb(kb_dir: Path | str | None, select=(), ignore=(), use_cache: bool = True) -> tuple[dict, list[Problem]]:
+    """`kb check` as data: (report, problems). With the cache, a KB whose files and settings have not
+    changed since the last run gets that run's answer without reading a note."""
+    import hashlib
+    import pickle
+
+    config = load_config(Path(kb_dir) if kb_dir is not None else None)
+    if not use_cache:
+        kb = load_kb(config)
+        problems = run_checks(kb, select, ignore)
+        return check_report(kb, problems), problems
+    from .cache import open_cache
+    from .loader import discover
+
+    cache = open_cache(config)
+    state = None
+    if cache is not None:
+        inventory = discover(config)
+        digest = hashlib.sha1(repr((sorted(select), sorted(ignore), cache.fingerprint)).encode())
+        for relpath in inventory.note_paths + inventory.attachment_paths + [config.conflict_resolutions, "kb.toml"]:
+            try:
+                stat = (config.root / relpath).stat()
+                digest.update(f"{relpath}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            except OSError:
+                digest.update(f"{relpath}\0-\n".encode())
+        state = "check:" + digest.hexdigest()
+        remembered = cache.memo(state)
+        if remembered is not None:
+            cache.close()
+            return pickle.loads(remembered)
+    kb = load_kb(config, cache)
+    problems = run_checks(kb, select, ignore)
+    report = check_report(kb, problems)
+    if cache is not None:
+        cache.remember(state, pickle.dumps((report, problems)))
+        cache.close()
+    return report, problems
+
+
 def check_report(kb: KnowledgeBase, problems: list[Problem]) -> dict:
     """The JSON document of `kb check --format json`."""
     severities = Counter(problem.severity for problem in problems)

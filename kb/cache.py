@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CACHE_FILE = "cache.sqlite"
 
 
@@ -41,7 +41,7 @@ class Cache:
     def _open(self) -> None:
         self.path.parent.mkdir(exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=0.2)
-        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INT, mtime INT, hash TEXT, data BLOB)"
         )
@@ -120,6 +120,24 @@ class Cache:
         blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
         self.fact_rows[relpath] = (size, mtime_ns, key, blob)
         self._write("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", (relpath, size, mtime_ns, key, blob))
+
+    # -- whole answers, for a KB that did not change at all
+
+    def memo(self, key: str) -> bytes | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def remember(self, key: str, value: bytes) -> None:
+        if self.db is None:
+            return
+        prefix = key.split(":", 1)[0] + ":"
+        self._write("DELETE FROM meta WHERE key LIKE ?", (prefix + "%",))  # only the latest answer is kept
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # -- housekeeping
 

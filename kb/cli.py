@@ -135,14 +135,13 @@ def check(
 
     Exit 1 when an error is found (or a warning, with --strict).
     """
-    from .api import check as run_check
-    from .api import check_report
+    from .api import check_kb
 
     selected, ignored = _codes(select), _codes(ignore)
-    knowledge = _open(kb, no_cache)
-    problems = run_check(knowledge, selected, ignored)
-    _done(knowledge)
-    report = check_report(knowledge, problems)
+    try:
+        report, problems = check_kb(kb, selected, ignored, use_cache=not no_cache)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
     if format is ReportFormat.json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:

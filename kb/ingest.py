@@ -535,6 +535,8 @@ class _Context:
 
 def _ingest_one(config: Config, context: _Context, path: Path, result: IngestResult, pending: dict, today: str):
     kb, registry = context.kb, context.registry
+    if path.is_dir():
+        raise OSError(21, "it is a folder; name the files to ingest", str(path))
     if not path.is_file():
         raise OSError(2, "no such file", str(path))
     document = read_input(path.read_bytes())

@@ -98,3 +98,20 @@ def test_locked_cache_is_bypassed(root):
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_unchanged_kb_gets_the_remembered_answer_and_a_change_clears_it(root, monkeypatch):
+    first = outputs(root)
+    import kb.api
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("the KB was read although nothing changed")
+
+    monkeypatch.setattr(kb.api, "load_kb", no_loading)
+    runner = CliRunner()
+    again = json.loads(runner.invoke(app, ["check", "--kb", str(root), "--format", "json"]).stdout)
+    assert again == first[0]
+    monkeypatch.undo()
+    (root / "c.md").write_text("now links to [[nowhere]]\n")
+    changed = json.loads(runner.invoke(app, ["check", "--kb", str(root), "--format", "json"]).stdout)
+    assert changed["summary"]["broken_links"] == first[0]["summary"]["broken_links"] + 1

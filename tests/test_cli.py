@@ -131,8 +131,8 @@ def test_internal_error_is_exit_123(monkeypatch, tmp_path, capsys):
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("kb.api.open_kb", boom)
-    monkeypatch.setattr("sys.argv", ["kb", "check", "--kb", str(tmp_path)])
+    monkeypatch.setattr("kb.api.load_kb", boom)
+    monkeypatch.setattr("sys.argv", ["kb", "check", "--kb", str(tmp_path), "--no-cache"])
     with pytest.raises(SystemExit) as exit_info:
         cli.main()
     assert exit_info.value.code == 123
