@@ -226,15 +226,36 @@ class _UnionFind:
             self.parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
-def note_texts(kb: KnowledgeBase, skip: set[str] | frozenset = frozenset()):
-    """The body of every readable note, for extraction."""
+@dataclass
+class _ToRead:
+    """A note to extract from, read where the extraction runs (a worker process reads its own files)."""
+
+    config: object
+    path: str
+    title: str
+    first_line: int
+    fields: dict
+
+    def text(self) -> NoteText:
+        lines = read_lines(self.config, self.path)
+        return NoteText(self.path, self.title, lines[self.first_line - 1 :], self.first_line, self.fields)
+
+
+def notes_to_read(kb: KnowledgeBase, skip: set[str] | frozenset = frozenset()) -> list[_ToRead]:
+    items = []
     for path, note in kb.notes.items():
         if not note.readable or path in skip:
             continue
-        lines = read_lines(kb.config, path)
         first = note.frontmatter.body_line if note.frontmatter.terminated else 1
         title = note.fields.get("title") if isinstance(note.fields.get("title"), str) else note.title
-        yield NoteText(path, title, lines[first - 1 :], first, note.fields)
+        items.append(_ToRead(kb.config, path, title, first, note.fields))
+    return items
+
+
+def note_texts(kb: KnowledgeBase, skip: set[str] | frozenset = frozenset()):
+    """The body of every readable note, for extraction."""
+    for item in notes_to_read(kb, skip):
+        yield item.text()
 
 
 FACTS_VERSION = "1"  # bump when extraction changes, so cached facts are not reused
@@ -246,7 +267,7 @@ def _extract_chunk(args) -> list[Fact]:
     extractor = Extractor(aliases)
     facts: list[Fact] = []
     for text in texts:
-        facts.extend(extractor.extract(text))
+        facts.extend(extractor.extract(text.text() if isinstance(text, _ToRead) else text))
     return facts
 
 
@@ -262,7 +283,7 @@ def extract_facts(kb: KnowledgeBase, workers: int | None = None) -> list[Fact]:
             found = cache.facts(path, note.size, note.mtime_ns, FACTS_VERSION)
             if found is not None:
                 cached[path] = found
-    texts = list(note_texts(kb, skip=set(cached)))
+    texts = notes_to_read(kb, skip=set(cached))
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     fresh = _extract_texts(aliases, texts, workers)
     if cache is not None:

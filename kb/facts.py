@@ -712,7 +712,7 @@ class Extractor:
                     paragraph_period = (lead_periods[0][1], "paragraph")
             line_no = note.first_line + offset
             indent = len(raw) - len(raw.lstrip(" \t"))
-            is_item = bool(re.match(r"\s*(?:[-*+]|\d+[.)])\s", raw))
+            is_item = bool(_INLINE_0.match(raw))
             while parents and parents[-1][0] >= indent:
                 parents.pop()
             parent_label = parents[-1][1] if (is_item and parents) else None
@@ -751,7 +751,7 @@ class Extractor:
             for match in _SHORT_FORM.finditer(line):
                 short = match.group(1)
                 letters = short.upper()
-                words = re.findall(r"[A-Za-z][\w-]*", line[max(0, match.start() - 120) : match.start()])
+                words = _INLINE_1.findall(line[max(0, match.start() - 120) : match.start()])
                 initials = [w for w in words if w.lower() not in ("of", "and", "the", "for", "&")]
                 if len(initials) < len(letters) or len(letters) < 2:
                     continue
@@ -774,7 +774,7 @@ class Extractor:
                 return best[0][0], "document"
         for key in ("date",):  # a note's publication date; `created` is when a curator wrote it
             value = note.fields.get(key)
-            if isinstance(value, str) and re.match(r"(19|20)\d\d", value):
+            if isinstance(value, str) and _INLINE_2.match(value):
                 # The note's own date is a weak anchor: only notes of the same date share it.
                 return f"{value.strip()[:10]} (note date)", "note date"
         return None, "none"
@@ -853,15 +853,15 @@ class Extractor:
             return False  # 2025-02-10, 3/4, v1.2, 10:30
         if before[-1:].isalpha() and not match.group("cur") and not match.group("hedge"):
             return False  # GLP-1, A1c, 14YsfUt
-        if re.match(r"[A-Za-z]", after) and not match.group("scale") and not match.group("unit"):
+        if _INLINE_3.match(after) and not match.group("scale") and not match.group("unit"):
             return False  # 8th, 3rd, 2x4, 14YsfUt
-        if re.match(r"(?:st|nd|rd|th)\b", after):
+        if _INLINE_4.match(after):
             return False
-        if re.match(r"[-–]\d", after) and not match.group("num2"):
+        if _INLINE_5.match(after) and not match.group("num2"):
             return False  # "18-29", "555-0100": a bracket or a code, not a quantity
-        if re.match(r"-[A-Za-z]", after) and not match.group("cur"):
+        if _INLINE_6.match(after) and not match.group("cur"):
             return False  # 3-week, 13-DAO
-        if re.match(r"[.:/]\d", after) or re.match(r",\d", sentence[match.end("num") :]):
+        if _INLINE_7.match(after) or _INLINE_8.match(sentence[match.end("num") :]):
             return False  # dates, times, versions
         last = _last_word(before)
         if (last in ID_WORDS or last.rstrip(".") in ID_WORDS) and not match.group("cur"):
@@ -872,7 +872,7 @@ class Extractor:
                 return False  # a year is a period, not a quantity
         if start > 0 and sentence[start - 1].isdigit():
             return False
-        if re.search(r"\b(?:for every|every|per)\s+$", before[-12:]):
+        if _INLINE_9.search(before[-12:]):
             return False  # "$1 for every $67 in TVL": a rate's denominator, not a fact
         if (last.rstrip(".") in MONTH_WORDS and before.endswith(" ")) or _MONTH_AFTER.match(after):
             return False  # "Jan 18, 2026", "18 January": a date
@@ -881,7 +881,7 @@ class Extractor:
         return True
 
     def _entities(self, sentence: str) -> tuple[str, ...]:
-        found = [handle.lower() for handle in re.findall(r"@[A-Za-z0-9_]{2,}", sentence)]
+        found = [handle.lower() for handle in _INLINE_10.findall(sentence)]
         for index, match in enumerate(_ENTITY.finditer(sentence)):
             word = match.group(0).rstrip(".")
             if index == 0 and word.lower() in MODIFIER_DIMENSIONS:
@@ -966,20 +966,20 @@ class Extractor:
         role = "level"
         window_before = before_text[-40:]
         after_number = sentence[match.end() : match.end() + 6]
-        if re.search(rf"\b{CHANGE_UP}\s+(?:by\s+)?$|\b{CHANGE_DOWN}\s+(?:by\s+)?$|\((?:up|down)\s+$", window_before):
+        if _INLINE_11.search(window_before):
             role = "delta"
-        elif re.match(r"\s*(?:→|->|=>)", after_number):
+        elif _INLINE_12.match(after_number):
             role = "from"
-        elif re.search(r"(?:→|->|=>)\s*$", window_before):
+        elif _INLINE_13.search(window_before):
             role = "to"
-        elif re.search(r"\bfrom\s+(?:a\s+\w+\s+of\s+)?$", window_before):
+        elif _INLINE_14.search(window_before):
             role = "from"
-        elif re.search(r"\bto\s+$", window_before) and re.search(r"\bfrom\b", before_text):
+        elif _INLINE_15.search(window_before) and _INLINE_16.search(before_text):
             role = "to"
         if sign and role == "level":
             value = -value
         measure, modifiers = self._measure(sentence, lowered, match, unit, abbreviations)
-        if measure in LOSS_MEASURES or re.search(r"\bloss(?:es)?\b", lowered[match.end() : match.end() + 30]):
+        if measure in LOSS_MEASURES or _INLINE_17.search(lowered[match.end() : match.end() + 30]):
             value = abs(value)
         period, period_source = None, "none"
         after_text = sentence[match.end() : match.end() + 16]
@@ -1093,7 +1093,7 @@ class Extractor:
                         if not run and VERB_MEASURES[lower]:
                             return self._finish(VERB_MEASURES[lower], sentence, match)
                         break
-                    if re.fullmatch(rf"{CHANGE_UP}|{CHANGE_DOWN}", lower) or lower in NON_MEASURES:
+                    if _INLINE_18.fullmatch(lower) or lower in NON_MEASURES:
                         if run:
                             break
                         continue
@@ -1160,7 +1160,7 @@ class Extractor:
                 lower = word.lower()
                 if near and lower not in _NEAR_MODIFIERS:
                     continue
-                if word.islower() or re.fullmatch(r"[\s>*:(-]*|.*[*:(]\s*", sentence[: hit.start()]):
+                if word.islower() or _INLINE_19.fullmatch(sentence[: hit.start()]):
                     found.add(lower)
         return tuple(sorted({MODIFIER_CANONICAL.get(m, m) for m in found}))
 
@@ -1178,9 +1178,9 @@ class Extractor:
             if first and not _DIGIT.match(first):
                 return first.lower()  # a table row is about the thing in its first cell
         after = sentence[match.end() : match.end() + 30]
-        if re.match(r"\s*(?:of|out of)\s+(?:the\s+)?(?:US\$|[$£€¥])?\d", after):
+        if _INLINE_20.match(after):
             return "part"  # "$5.4B of $6.6B", "54 out of 114": a part, not the whole
-        label = re.match(r"\s*\(([A-Za-z][\w -]{0,25})\)", after)
+        label = _INLINE_21.match(after)
         if label:
             return label.group(1).strip().lower()
         before = sentence[: match.start()]
@@ -1192,7 +1192,7 @@ class Extractor:
         )
         if segment:
             return segment.group(1).strip(" ,").lower()
-        lead = re.match(r"\s*(?:[-*]\s+)?((?:[A-Za-z]+-[a-z]+)(?:\s+[A-Za-z]+)?)\b", sentence)
+        lead = _INLINE_22.match(sentence)
         if lead and "-" in lead.group(1):
             return lead.group(1).lower()
         return None
@@ -1261,3 +1261,29 @@ def _replace(fact: Fact, **changes) -> Fact:
     for name, value in changes.items():
         setattr(fact, name, value)
     return fact
+
+
+# Patterns used inside the extractor's loops, compiled once.
+_INLINE_0 = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+_INLINE_1 = re.compile(r"[A-Za-z][\w-]*")
+_INLINE_2 = re.compile(r"(19|20)\d\d")
+_INLINE_3 = re.compile(r"[A-Za-z]")
+_INLINE_4 = re.compile(r"(?:st|nd|rd|th)\b")
+_INLINE_5 = re.compile(r"[-–]\d")
+_INLINE_6 = re.compile(r"-[A-Za-z]")
+_INLINE_7 = re.compile(r"[.:/]\d")
+_INLINE_8 = re.compile(r",\d")
+_INLINE_9 = re.compile(r"\b(?:for every|every|per)\s+$")
+_INLINE_10 = re.compile(r"@[A-Za-z0-9_]{2,}")
+_INLINE_11 = re.compile(rf"\b{CHANGE_UP}\s+(?:by\s+)?$|\b{CHANGE_DOWN}\s+(?:by\s+)?$|\((?:up|down)\s+$")
+_INLINE_12 = re.compile(r"\s*(?:→|->|=>)")
+_INLINE_13 = re.compile(r"(?:→|->|=>)\s*$")
+_INLINE_14 = re.compile(r"\bfrom\s+(?:a\s+\w+\s+of\s+)?$")
+_INLINE_15 = re.compile(r"\bto\s+$")
+_INLINE_16 = re.compile(r"\bfrom\b")
+_INLINE_17 = re.compile(r"\bloss(?:es)?\b")
+_INLINE_18 = re.compile(rf"{CHANGE_UP}|{CHANGE_DOWN}")
+_INLINE_19 = re.compile(r"[\s>*:(-]*|.*[*:(]\s*")
+_INLINE_20 = re.compile(r"\s*(?:of|out of)\s+(?:the\s+)?(?:US\$|[$£€¥])?\d")
+_INLINE_21 = re.compile(r"\s*\(([A-Za-z][\w -]{0,25})\)")
+_INLINE_22 = re.compile(r"\s*(?:[-*]\s+)?((?:[A-Za-z]+-[a-z]+)(?:\s+[A-Za-z]+)?)\b")
