@@ -30,8 +30,8 @@ class Cache:
         self.path = Path(root) / ".kb" / CACHE_FILE
         self.fingerprint = f"{__version__}:{SCHEMA_VERSION}:{fingerprint}"
         self.db: sqlite3.Connection | None = None
-        self.note_rows: dict[str, tuple[int, int, str, bytes]] = {}
-        self.fact_rows: dict[str, tuple[int, int, str, bytes]] = {}
+        self._note_rows: dict[str, tuple[int, int, str, bytes]] | None = {}
+        self._fact_rows: dict[str, tuple[int, int, str, bytes]] | None = {}
         self.dirty = False
         try:
             self._open()
@@ -54,8 +54,28 @@ class Cache:
             self.db.execute("DELETE FROM facts")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
             self.db.commit()
-        self.note_rows = {r[0]: r[1:] for r in self.db.execute("SELECT path, size, mtime, hash, data FROM notes")}
-        self.fact_rows = {r[0]: r[1:] for r in self.db.execute("SELECT path, size, mtime, key, data FROM facts")}
+        self._note_rows = self._fact_rows = None  # read on first use: a remembered answer needs neither
+
+    @property
+    def note_rows(self) -> dict:
+        if self._note_rows is None:
+            self._note_rows = self._rows("SELECT path, size, mtime, hash, data FROM notes")
+        return self._note_rows
+
+    @property
+    def fact_rows(self) -> dict:
+        if self._fact_rows is None:
+            self._fact_rows = self._rows("SELECT path, size, mtime, key, data FROM facts")
+        return self._fact_rows
+
+    def _rows(self, sql: str) -> dict:
+        if self.db is None:
+            return {}
+        try:
+            return {row[0]: row[1:] for row in self.db.execute(sql)}
+        except sqlite3.Error:
+            self.db = None
+            return {}
 
     def _rebuild(self) -> None:
         """A corrupt or unreadable cache is thrown away; if even that fails, run without one."""
@@ -65,7 +85,7 @@ class Cache:
         except sqlite3.Error:
             pass
         self.db = None
-        self.note_rows, self.fact_rows = {}, {}
+        self._note_rows, self._fact_rows = {}, {}
         try:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 candidate = Path(str(self.path) + suffix)
