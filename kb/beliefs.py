@@ -424,7 +424,17 @@ def _verdict(sentence: str, position: int) -> str | None:
             candidates.append((abs(match.start() - position), kind))
     if not candidates:
         return None
+    # "Weakens the 'quality moat' challenge to Belief 3": weakening a challenge supports the belief.
+    if _AGAINST_A_CHALLENGE.search(sentence[:position]):
+        return "confirm"
     return min(candidates)[1]
+
+
+_AGAINST_A_CHALLENGE = re.compile(
+    r"\b(?:weaken\w*|undermin\w*|refut\w*|rebut\w*|counter\w*|answer\w*|defeat\w*)\b[^.;]{0,60}"
+    r"\b(?:challenge|critique|objection|counter-?argument|counterargument)s?\b[^.;]{0,12}$",
+    re.I,
+)
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[str, int]:

@@ -166,3 +166,12 @@ def test_teleo_beliefs(teleo):
     assert len(vida3.resolved_grounding) == 4
     theseus_notes = {b.note_path for b in report.beliefs if b.owner == "theseus" and b.note_path}
     assert len(theseus_notes) == 2
+
+
+def test_weakening_a_challenge_supports_the_belief():
+    from kb.beliefs import _verdict
+
+    sentence = 'Weakens the "quality moat" challenge to Belief 3'
+    assert _verdict(sentence, sentence.index("Belief")) == "confirm"
+    plain = "This weakens Belief 3 on the timeline"
+    assert _verdict(plain, plain.index("Belief")) == "challenge"
