@@ -51,7 +51,7 @@ class FrontMatter:
     present: bool = False  # an opening `---` on line 1
     terminated: bool = False
     fields: dict = field(default_factory=dict)
-    raw_lines: list[str] = field(default_factory=list)  # the YAML lines, without the fences
+    raw_lines: list[str] = field(default_factory=list)  # the YAML lines, without the fences (emptied once loaded)
     first_line: int = 0  # file line of the first YAML line
     body_line: int = 1  # file line where the body starts
     key_lines: dict[str, int] = field(default_factory=dict)

@@ -183,6 +183,7 @@ def parse_note(
     if note_type == "source":
         _map_legacy_source_fields(note)
     links = find_frontmatter_links(fm.raw_lines, fm.first_line, fm.key_lines) if fm.raw_lines else []
+    fm.raw_lines = []  # needed only while parsing; a loaded KB of 100,000 notes should not carry them
     links.extend(find_body_links(body, fm.body_line))
     note.links = links
     return note
