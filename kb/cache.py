@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CACHE_FILE = "cache.sqlite"
 
 
@@ -33,6 +33,7 @@ class Cache:
         self._note_rows: dict[str, tuple[int, int, str, bytes]] | None = {}
         self._fact_rows: dict[str, tuple[int, int, str, bytes]] | None = {}
         self.dirty = False
+        self._pending: list[tuple[str, tuple]] = []  # row writes, sent in batches when the run ends
         try:
             self._open()
         except (sqlite3.DatabaseError, OSError, pickle.PickleError):
@@ -110,18 +111,24 @@ class Cache:
                 return None, data
             self._touch("notes", relpath, size, mtime_ns)
         try:
-            return pickle.loads(blob), data
+            from .loader import decode_note
+
+            return decode_note(blob), data
         except Exception:  # noqa: BLE001 - an unreadable row is a miss, never an error
             return None, data
 
     def store_note(self, relpath: str, size: int, mtime_ns: int, data: bytes, note) -> None:
         if self.db is None:
             return
-        blob = pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL)
-        self.note_rows[relpath] = (size, mtime_ns, content_hash(data), blob)
-        self._write(
-            "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)", (relpath, size, mtime_ns, content_hash(data), blob)
-        )
+        from .loader import encode_note
+
+        self.store_note_blob(relpath, size, mtime_ns, content_hash(data), encode_note(note))
+
+    def store_note_blob(self, relpath: str, size: int, mtime_ns: int, digest: str, blob: bytes) -> None:
+        if self.db is None:
+            return
+        self.note_rows[relpath] = (size, mtime_ns, digest, blob)
+        self._write("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)", (relpath, size, mtime_ns, digest, blob))
 
     # -- facts
 
@@ -175,15 +182,28 @@ class Cache:
         self._write(f"UPDATE {table} SET size = ?, mtime = ? WHERE path = ?", (size, mtime_ns, relpath))
 
     def _write(self, sql: str, args: tuple) -> None:
-        if self.db is None:
+        if self.db is not None:
+            self._pending.append((sql, args))
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if self.db is None or not pending:
             return
         try:
-            self.db.execute(sql, args)
+            start = 0
+            while start < len(pending):
+                sql = pending[start][0]
+                end = start
+                while end < len(pending) and pending[end][0] == sql:
+                    end += 1
+                self.db.executemany(sql, [args for _, args in pending[start:end]])
+                start = end
             self.dirty = True
         except sqlite3.OperationalError:  # locked by another run: stop writing, keep what we read
             self.db = None
 
     def close(self) -> None:
+        self._flush()
         if self.db is None:
             return
         try:

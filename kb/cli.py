@@ -6,6 +6,7 @@ Reports go to stdout; progress and errors to stderr.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import sys
@@ -421,6 +422,9 @@ def ingest(
 
 def main() -> None:
     """Console entry point: any unexpected exception is an internal error (exit 123), not a traceback."""
+    # A run builds hundreds of thousands of objects that stay alive to its end and form no cycles; the
+    # cycle collector's default passes over them found nothing and cost a fifth of a cold check.
+    gc.set_threshold(100_000, 50, 100)
     try:
         app()
     except SystemExit:

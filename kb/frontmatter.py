@@ -37,7 +37,7 @@ class _StringDateLoader(_BaseLoader):
 
 
 _OPEN = re.compile(r"---[ \t]*\r?$")
-_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\r?$")
+_CLOSE_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _TOP_KEY = re.compile(r"([A-Za-z0-9_][^:\n]*?|'[^'\n]*'|\"[^\"\n]*\"):(?:[ \t]|$)")
 
 
@@ -77,24 +77,21 @@ def read_frontmatter(text: str) -> tuple[FrontMatter, str]:
     if not _OPEN.match(first):
         return fm, text
     fm.present = True
-    lines = text.split("\n")
-    close_index = None
-    for index in range(1, len(lines)):
-        if _CLOSE.match(lines[index]):
-            close_index = index
-            break
-    if close_index is None:
+    # The closing line is searched for in the text, not in a list of all its lines: splitting a long
+    # body into lines only to join it again cost more than parsing the YAML.
+    close = _CLOSE_LINE.search(text, first_newline + 1) if first_newline >= 0 else None
+    if close is None:
         fm.errors.append((1, "front matter opened on line 1 is never closed with '---'; the file is read as body"))
         return fm, text
     fm.terminated = True
-    fm.terminator = lines[close_index].strip()
-    fm.raw_lines = lines[1:close_index]
+    fm.terminator = close.group(0).strip()
+    yaml_text = text[first_newline + 1 : close.start()]
+    fm.raw_lines = yaml_text[:-1].split("\n") if yaml_text else []
     fm.first_line = 2
-    fm.body_line = close_index + 2
+    fm.body_line = len(fm.raw_lines) + 3
     fm.key_lines = _top_level_key_lines(fm.raw_lines, fm.first_line)
     fm.fields, fm.errors, fm.duplicate_keys = _parse_yaml(fm.raw_lines, fm.first_line)
-    body = "\n".join(lines[close_index + 1 :])
-    return fm, body
+    return fm, text[close.end() + 1 :]
 
 
 def _top_level_key_lines(raw_lines: list[str], first_line: int) -> dict[str, int]:
@@ -105,6 +102,181 @@ def _top_level_key_lines(raw_lines: list[str], first_line: int) -> dict[str, int
             key = match.group(1).strip().strip("'\"")
             key_lines.setdefault(key, first_line + offset)
     return key_lines
+
+
+# ---------------------------------------------------------------------------- fast path
+#
+# Most front matter is flat: `key: scalar`, `key: [a, b]` and `key:` followed by `- item` lines. For
+# those, a line reader builds the same dict PyYAML would (the same implicit types, through PyYAML's own
+# resolver table) several times faster. Anything else (nested mappings, block scalars, escapes, anchors,
+# multi-line scalars, floats, odd integers) returns None and goes to PyYAML; tests compare the two.
+
+_FAST_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*):(?: |$)")
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_RESOLVERS = _StringDateLoader.yaml_implicit_resolvers
+_BOOLS = yaml.constructor.SafeConstructor.bool_values
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_DECLINE = object()
+
+
+def _resolve_plain(value: str):
+    """A plain scalar's value as PyYAML types it, or _DECLINE for types left to PyYAML."""
+    for tag, pattern in _RESOLVERS.get(value[:1], ()):
+        if pattern.match(value):
+            kind = tag.rsplit(":", 1)[1]
+            if kind == "null":
+                return None
+            if kind == "bool":
+                return _BOOLS[value.lower()]
+            if kind == "int" and _PLAIN_INT.fullmatch(value):
+                return int(value)
+            return _DECLINE
+    return value
+
+
+def _after_value(rest: str) -> bool:
+    """What may follow a quoted scalar or a flow sequence on its line: nothing, or a comment."""
+    stripped = rest.lstrip(" ")
+    return not stripped or (stripped[0] == "#" and len(stripped) < len(rest))
+
+
+def _quoted(text: str) -> tuple[object, str]:
+    """(value, rest of the line) of a quoted scalar at the start of `text`; _DECLINE when unsure."""
+    if text[0] == '"':
+        end = text.find('"', 1)
+        if end < 0 or "\\" in text[1:end]:
+            return _DECLINE, ""
+        return text[1:end], text[end + 1 :]
+    position = 1
+    while True:
+        end = text.find("'", position)
+        if end < 0:
+            return _DECLINE, ""
+        if text[end + 1 : end + 2] == "'":
+            position = end + 2
+            continue
+        return text[1:end].replace("''", "'"), text[end + 1 :]
+
+
+def _flow_sequence(text: str) -> tuple[object, str]:
+    """(list, rest of the line) of a one-line `[a, "b"]` holding scalars only; _DECLINE when unsure."""
+    items: list = []
+    position = 1
+    length = len(text)
+    while True:
+        while position < length and text[position] == " ":
+            position += 1
+        if position >= length:
+            return _DECLINE, ""
+        char = text[position]
+        if char == "]" and not items:
+            return items, text[position + 1 :]
+        if char in "\"'":
+            value, rest = _quoted(text[position:])
+            if value is _DECLINE:
+                return _DECLINE, ""
+            position = length - len(rest)
+        else:
+            end = position
+            while end < length and text[end] not in ",]":
+                end += 1
+            raw = text[position:end].rstrip(" ")
+            if not raw or raw[0] in _NOT_PLAIN_START or any(c in raw for c in "[]{}#\"'") or ":" in raw:
+                return _DECLINE, ""
+            value = _resolve_plain(raw)
+            if value is _DECLINE:
+                return _DECLINE, ""
+            position = end
+        items.append(value)
+        while position < length and text[position] == " ":
+            position += 1
+        if position >= length:
+            return _DECLINE, ""
+        if text[position] == "]":
+            return items, text[position + 1 :]
+        if text[position] != ",":
+            return _DECLINE, ""
+        position += 1
+        if text[position:].lstrip(" ").startswith("]"):
+            return _DECLINE, ""  # a trailing comma: rare, left to PyYAML
+
+
+def _scalar(text: str):
+    """The value of a block-context scalar (already stripped on the left), or _DECLINE."""
+    first = text[0]
+    if first in "\"'":
+        value, rest = _quoted(text)
+        return value if value is not _DECLINE and _after_value(rest) else _DECLINE
+    if first == "[":
+        value, rest = _flow_sequence(text)
+        return value if value is not _DECLINE and _after_value(rest) else _DECLINE
+    if first in _NOT_PLAIN_START:
+        return _DECLINE
+    comment = text.find(" #")
+    value = (text if comment < 0 else text[:comment]).rstrip(" ")
+    if ": " in value or value.endswith(":"):
+        return _DECLINE
+    return _resolve_plain(value)
+
+
+def _fast_load(raw_lines: list[str]):
+    """(fields, duplicate keys) of flat front matter, exactly as PyYAML reads it; None if not flat."""
+    data: dict = {}
+    duplicates: list[tuple[str, int]] = []
+    index, count = 0, len(raw_lines)
+    while index < count:
+        line = raw_lines[index]
+        if not line or line[0] == "#" or not line.strip(" "):
+            index += 1
+            continue
+        if "\t" in line or line[0] == " ":
+            return None
+        match = _FAST_KEY.match(line)
+        if match is None:
+            return None
+        key = _resolve_plain(match.group(1))
+        if not isinstance(key, str):
+            return None
+        if key in data:
+            duplicates.append((key, index))
+        text = line[match.end() :].lstrip(" ")
+        index += 1
+        if text and text[0] != "#":
+            value = _scalar(text)
+            if value is _DECLINE:
+                return None
+            data[key] = value
+            continue
+        items: list = []
+        item_indent = None
+        while index < count:
+            item_line = raw_lines[index]
+            stripped = item_line.lstrip(" ")
+            if not stripped or stripped[0] == "#":
+                index += 1
+                continue
+            if "\t" in item_line:
+                return None
+            indent = len(item_line) - len(stripped)
+            if not stripped.startswith("- "):
+                if indent:
+                    return None  # a nested mapping or a continued scalar
+                break
+            if item_indent is None:
+                item_indent = indent
+            elif indent != item_indent:
+                return None
+            item_text = stripped[2:].lstrip(" ")
+            if not item_text or item_text[0] == "#":
+                return None
+            value = _scalar(item_text)
+            if value is _DECLINE:
+                return None
+            items.append(value)
+            index += 1
+        data[key] = items if item_indent is not None else None
+    return data, duplicates
 
 
 def _load(yaml_text: str):
@@ -134,8 +306,9 @@ def _parse_yaml(raw_lines: list[str], first_line: int):
     text = "\n".join(raw_lines)
     if not text.strip():
         return {}, errors, []
+    fast = _fast_load(raw_lines) if "\r" not in text and not _NON_PRINTABLE.search(text) else None
     try:
-        data, duplicates = _load(text)
+        data, duplicates = fast if fast is not None else _load(text)
     except Exception as exc:  # noqa: BLE001 - any parser failure is a problem, never a crash
         line = _error_line(exc, first_line)
         recovered: dict = {}

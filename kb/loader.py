@@ -6,7 +6,9 @@ notes are loaded as far as they can be, with problems saying what was wrong.
 
 from __future__ import annotations
 
+import marshal
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
@@ -106,32 +108,47 @@ def _decode(data: bytes, relpath: str, problems: list[Problem]) -> str:
 
 def read_note(config: Config, relpath: str, cache=None) -> Note | None:
     """Read and parse one note. Returns None for a page `kb` generated itself."""
+    if cache is not None:
+        hit, note = _from_cache(config, relpath, cache)
+        if hit:
+            return note
+    return _parse_and_store(config, relpath, cache)
+
+
+def _from_cache(config: Config, relpath: str, cache) -> tuple[bool, Note | None]:
+    """(True, note) when the cache holds this file's parse (note None for a generated page), else (False, None)."""
+    full = os.path.join(config.root, relpath)
+    try:
+        stat = os.stat(full)
+    except OSError:
+        return False, None
+    if not S_ISREG(stat.st_mode):
+        return False, None
+
+    def read_bytes():
+        try:
+            with open(full, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+    cached, _ = cache.note(relpath, stat.st_size, stat.st_mtime_ns, read_bytes)
+    if cached is None:
+        return False, None
+    return True, (cached if cached != "generated" else None)
+
+
+def _parse_and_store(config: Config, relpath: str, cache) -> Note | None:
+    note, data, size, mtime_ns = _read_and_parse(config, relpath)
+    if cache is not None and data is not None:
+        cache.store_note(relpath, size, mtime_ns, data, note if note is not None else "generated")
+    return note
+
+
+def _read_and_parse(config: Config, relpath: str) -> tuple[Note | None, bytes | None, int, int]:
+    """(note, its bytes, size, mtime) of one file, read once; the bytes are None when it could not be read."""
     title = relpath.rsplit("/", 1)[-1][: -len(NOTE_SUFFIX)]
     full = os.path.join(config.root, relpath)
-    if cache is not None:
-        try:
-            stat = os.stat(full)
-        except OSError:
-            stat = None
-        if stat is not None and S_ISREG(stat.st_mode):
-
-            def read_bytes():
-                try:
-                    with open(full, "rb") as handle:
-                        return handle.read()
-                except OSError:
-                    return None
-
-            cached, data = cache.note(relpath, stat.st_size, stat.st_mtime_ns, read_bytes)
-            if cached is not None:
-                return cached if cached != "generated" else None
-            note = read_note(config, relpath)
-            data = data if data is not None else read_bytes()
-            if data is not None:
-                cache.store_note(
-                    relpath, stat.st_size, stat.st_mtime_ns, data, note if note is not None else "generated"
-                )
-            return note
     problems: list[Problem] = []
     try:
         # O_NONBLOCK: a FIFO named `x.md` must not hang the run; it is refused below.
@@ -140,15 +157,20 @@ def read_note(config: Config, relpath: str, cache=None) -> Note | None:
             stat = os.fstat(handle.fileno())
             if not S_ISREG(stat.st_mode):
                 problems.append(Problem(relpath, 1, "file-unreadable", "not a regular file"))
-                return Note(relpath, title, config.type_for_path(relpath), problems=problems, readable=False)
+                return (
+                    Note(relpath, title, config.type_for_path(relpath), problems=problems, readable=False),
+                    None,
+                    0,
+                    0,
+                )
             data = handle.read()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         problems.append(Problem(relpath, 1, "file-unreadable", f"cannot read the note: {reason}"))
-        return Note(relpath, title, config.type_for_path(relpath), problems=problems, readable=False)
+        return Note(relpath, title, config.type_for_path(relpath), problems=problems, readable=False), None, 0, 0
     if b"\0" in data[:8192]:
         problems.append(Problem(relpath, 1, "file-unreadable", "the file holds binary data (NUL bytes), not text"))
-        return Note(
+        note = Note(
             relpath,
             title,
             config.type_for_path(relpath),
@@ -157,10 +179,12 @@ def read_note(config: Config, relpath: str, cache=None) -> Note | None:
             mtime_ns=stat.st_mtime_ns,
             readable=False,
         )
+        return note, data, stat.st_size, stat.st_mtime_ns
     text = _decode(data, relpath, problems)
     if text.startswith(GENERATED_MARKER):
-        return None
-    return parse_note(config, relpath, text, problems, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+        return None, data, stat.st_size, stat.st_mtime_ns
+    note = parse_note(config, relpath, text, problems, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    return note, data, stat.st_size, stat.st_mtime_ns
 
 
 def parse_note(
@@ -204,17 +228,157 @@ def _map_legacy_source_fields(note: Note) -> None:
         note.fields = mapped
 
 
-def load_notes(config: Config, cache=None) -> tuple[list[Note], Inventory]:
-    """Discover and read every note of the KB, in path order; unchanged notes come from the cache."""
+PARALLEL_MIN_NOTES = 1000  # below this, a worker process costs more than it saves
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def load_notes(config: Config, cache=None, workers: int | None = None) -> tuple[list[Note], Inventory]:
+    """Discover and read every note of the KB, in path order; unchanged notes come from the cache.
+    Many notes to parse are parsed in parallel: worker processes send back compact records."""
     inventory = discover(config)
-    notes = []
-    for relpath in inventory.note_paths:
-        note = read_note(config, relpath, cache)
-        if note is not None:
-            notes.append(note)
+    paths = inventory.note_paths
+    slots: list[Note | None] = [None] * len(paths)
+    to_parse: list[int] = []
+    for index, relpath in enumerate(paths):
+        if cache is not None:
+            hit, note = _from_cache(config, relpath, cache)
+            if hit:
+                slots[index] = note
+                continue
+        to_parse.append(index)
+    workers = min(available_cores(), 8) if workers is None else workers
+    if workers > 1 and len(to_parse) >= PARALLEL_MIN_NOTES:
+        _parse_in_parallel(config, paths, to_parse, slots, cache, workers)
+    else:
+        for index in to_parse:
+            slots[index] = _parse_and_store(config, paths[index], cache)
     if cache is not None:
-        cache.forget_missing(set(inventory.note_paths))
-    return notes, inventory
+        cache.forget_missing(set(paths))
+    return [note for note in slots if note is not None], inventory
+
+
+def _parse_batch(args: tuple) -> bytes:
+    """Run in a worker: parse notes, return (record, content hash, size, mtime) of each as one marshal."""
+    from .cache import content_hash
+
+    config, relpaths, want_hash = args
+    out = []
+    for relpath in relpaths:
+        note, data, size, mtime_ns = _read_and_parse(config, relpath)
+        digest = content_hash(data) if want_hash and data is not None else None
+        out.append((encode_note(note if note is not None else "generated"), digest, size, mtime_ns))
+    return marshal.dumps(out)
+
+
+def _parse_in_parallel(config, paths, to_parse, slots, cache, workers: int) -> None:
+    import multiprocessing
+
+    size = -(-len(to_parse) // workers)
+    chunks = [to_parse[start : start + size] for start in range(0, len(to_parse), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(len(chunks) - 1) as pool:
+            pending = pool.map_async(
+                _parse_batch, [(config, [paths[i] for i in chunk], cache is not None) for chunk in chunks[1:]]
+            )
+            for index in chunks[0]:  # this process parses its share meanwhile
+                slots[index] = _parse_and_store(config, paths[index], cache)
+            results = pending.get()
+    except (ValueError, OSError, RuntimeError, multiprocessing.ProcessError):  # no fork here, or no worker
+        for chunk in chunks:
+            for index in chunk:
+                if slots[index] is None:
+                    slots[index] = _parse_and_store(config, paths[index], cache)
+        return
+    for chunk, result in zip(chunks[1:], results, strict=True):
+        for index, (blob, digest, size_, mtime_ns) in zip(chunk, marshal.loads(result), strict=True):
+            note = decode_note(blob)
+            slots[index] = note if note != "generated" else None
+            if cache is not None and digest is not None:
+                cache.store_note_blob(paths[index], size_, mtime_ns, digest, blob)
+
+
+# ---------------------------------------------------------------------------- cache records
+#
+# A parsed note is stored as nested tuples of plain values, which `marshal` writes and reads several
+# times faster than pickle writes dataclasses; front matter holding other types (a YAML `!!timestamp`,
+# a recursive alias) falls back to pickle.
+
+
+def note_record(note: Note) -> tuple:
+    fm = note.frontmatter
+    return (
+        note.path,
+        note.title,
+        note.type,
+        note.declared_type,
+        note.fields,
+        note.legacy,
+        (
+            fm.present,
+            fm.terminated,
+            fm.fields,
+            fm.first_line,
+            fm.body_line,
+            fm.key_lines,
+            fm.errors,
+            fm.duplicate_keys,
+            fm.terminator,
+        ),
+        [tuple(link) for link in note.links],
+        [(p.path, p.line, p.code, p.message, p.severity, p.suggestion, p.related) for p in note.problems],
+        note.size,
+        note.mtime_ns,
+        note.readable,
+    )
+
+
+def note_from_record(record: tuple) -> Note:
+    path, title, type_, declared, fields, legacy, fm, links, problems, size, mtime_ns, readable = record
+    present, terminated, fm_fields, first_line, body_line, key_lines, errors, duplicates, terminator = fm
+    frontmatter = FrontMatter(
+        present, terminated, fm_fields, [], first_line, body_line, key_lines, errors, duplicates, terminator
+    )
+    return Note(
+        path,
+        title,
+        type_,
+        declared,
+        fields,
+        legacy,
+        frontmatter,
+        [Link(*link) for link in links],
+        [Problem(*problem) for problem in problems],
+        size,
+        mtime_ns,
+        readable,
+    )
+
+
+# A note's bytes in the cache and between processes: marshal of note_record (tag M), or a pickle (tag P)
+# when the front matter holds a type marshal cannot write; G for a page kb generated.
+def encode_note(note) -> bytes:
+    if note == "generated":
+        return b"G"
+    record = note_record(note)
+    try:
+        return b"M" + marshal.dumps(record)
+    except ValueError:
+        return b"P" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_note(blob: bytes):
+    tag = blob[:1]
+    if tag == b"G":
+        return "generated"
+    record = marshal.loads(blob[1:]) if tag == b"M" else pickle.loads(blob[1:])
+    return note_from_record(record)
 
 
 def kb_relpath(config: Config, path: Path) -> str:

@@ -115,3 +115,29 @@ def test_unchanged_kb_gets_the_remembered_answer_and_a_change_clears_it(root, mo
     (root / "c.md").write_text("now links to [[nowhere]]\n")
     changed = json.loads(runner.invoke(app, ["check", "--kb", str(root), "--format", "json"]).stdout)
     assert changed["summary"]["broken_links"] == first[0]["summary"]["broken_links"] + 1
+
+
+def test_a_note_comes_back_from_its_record_unchanged(root):
+    from kb.config import load_config
+    from kb.loader import decode_note, encode_note, load_notes
+
+    (root / "odd.md").write_text(
+        "---\ntype: claim\nwhen: !!timestamp 2024-01-02\nnested: {a: [1, 2.5, null]}\n---\n[[x]] ![[y|z]]\n",
+        encoding="utf-8",
+    )
+    notes, _ = load_notes(load_config(root))
+    assert len(notes) > 2
+    tags = set()
+    for note in notes:
+        blob = encode_note(note)
+        tags.add(blob[:1])
+        assert decode_note(blob) == note
+    assert tags == {b"M", b"P"}  # the timestamp needs pickle; the rest takes the fast format
+
+
+def test_cached_notes_equal_fresh_ones_on_teleo(teleo, tmp_path):
+    from kb.config import load_config
+    from kb.loader import decode_note, encode_note, load_notes
+
+    notes, _ = load_notes(load_config(teleo))
+    assert all(decode_note(encode_note(note)) == note for note in notes)

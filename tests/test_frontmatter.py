@@ -1,4 +1,6 @@
-from kb.frontmatter import read_frontmatter
+import random
+
+from kb.frontmatter import _fast_load, _load, read_frontmatter
 
 
 def test_dates_stay_strings_and_partial_dates_do_not_crash():
@@ -76,3 +78,174 @@ def test_key_lines_and_odd_values():
 def test_any_exception_becomes_an_error_not_a_crash():
     fm, _ = read_frontmatter("---\nkey: [unclosed\n---\n")
     assert fm.errors and fm.errors[0][0] >= 2
+
+
+# ---------------------------------------------------------------------------- the fast path
+
+
+def _typed(value):
+    """A value with its types spelled out, so 1 and True (equal in Python) compare different."""
+    if isinstance(value, dict):
+        return ("dict", [(_typed(k), _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def _pyyaml(lines):
+    try:
+        data, duplicates = _load("\n".join(lines))
+    except Exception:  # noqa: BLE001
+        return "error"
+    return _typed(data if data is not None else {}), duplicates
+
+
+FAST_CASES = [
+    "title: A claim: with a colon",
+    "a: x #comment\nb: c#d\nc: 'it''s'\nd: \"q # not comment\"  # comment",
+    "on: 1\nyes: no",
+    "n: null\nm: ~\ne:\nf: Null\ng: NULL\nh: nULL",
+    "i: 012\nj: 0x1F\nk: 1_000\nl: -5\nm: +7\nn: 1.5\no: .inf\np: 1:30\nq: 0",
+    "t: [a, b, \"c, d\", 'e', 3, true, ~]\nu: []\nv: [ ]",
+    "w: [a, ]\nx: [[a]]\ny: [a: b]",
+    'list:\n- a\n- "b"\n-   c # x\n\nnext: 1',
+    "list:\n  - a\n  # comment\n  - b\nz: 2",
+    "list:\n  - a\n - b",
+    "nested:\n  key: value",
+    "cont: first\n  second",
+    "dup: 1\ndup: 2",
+    "text: |\n  block",
+    "a: &x 1\nb: *x",
+    "a: !!str 1",
+    "a: 'unterminated",
+    'a: "esc\\"aped"',
+    'a: "x" trailing',
+    "a: [x] trailing",
+    "- a\n- b",
+    "plain",
+    "a: -x\nb: ?x\nc: %x\nd: @x",
+    "a:  spaced  \nb:\t1",
+    "a: 2026-03-00\nb: 2024-01-05",
+    "a: yes\nb: Off\nc: y\nd: n\ne: TRUE",
+    "a: =\nb: <<",
+    "key: [a\nb: c",
+    "a: b: c",
+    "'quoted key': 1",
+    "a: x\n# comment\n  # indented comment\nb: y",
+    "a: ['[[x]]', \"[[y]]\"]",
+    'a: ["\\u00e9"]',
+    "a: [1, 2.0]",
+    "a: [x, y] # c",
+    "a:\n- \n- b",
+    "a:\n  -\n  - b",
+    "a:\n- [x, y]\n- 'z'",
+    "a:\n- k: v",
+]
+
+
+def test_fast_path_agrees_with_pyyaml_on_hand_picked_cases():
+    for case in FAST_CASES:
+        lines = case.split("\n")
+        fast = _fast_load(lines)
+        if fast is None:
+            continue
+        assert (_typed(fast[0]), fast[1]) == _pyyaml(lines), case
+
+
+def test_fast_path_takes_flat_front_matter_and_declines_the_rest():
+    assert _fast_load(["a: 1", "b: [x, y]", "c:", "- d"]) == ({"a": 1, "b": ["x", "y"], "c": ["d"]}, [])
+    for declined in ("nested:\n  key: value", "text: |\n  block", "a: 1.5", "a: &x 1", "a: 'open"):
+        assert _fast_load(declined.split("\n")) is None, declined
+
+
+def test_fast_path_agrees_with_pyyaml_on_generated_front_matter():
+    rng = random.Random(20261123)
+    atoms = [
+        "a",
+        "b c",
+        "yes",
+        "No",
+        "~",
+        "null",
+        "0",
+        "12",
+        "-3",
+        "+4",
+        "07",
+        "1.5",
+        "1e3",
+        "1_0",
+        "x: y",
+        "x #c",
+        "x#c",
+        "[a, b]",
+        "[]",
+        "['a', \"b\"]",
+        "[a, [b]]",
+        "'q''s'",
+        '"d q"',
+        '"e\\n"',
+        "&a",
+        "*a",
+        "!t",
+        "|",
+        ">",
+        "-",
+        "- a",
+        "?",
+        ":",
+        "@x",
+        "`x",
+        "%x",
+        "2026-01-00",
+        "[[link]]",
+        '"[[link]]"',
+        "x, y",
+        "{a: 1}",
+        "a ",
+        " ",
+        "",
+        "true",
+        "Off",
+        "=",
+        "<<",
+        ".inf",
+        "0x10",
+        "1:2",
+    ]
+    keys = ["title", "type", "on", "1", "a-b", "x_y", "null", "'q'", "k k"]
+    taken = 0
+    for _ in range(3000):
+        lines = []
+        for _ in range(rng.randint(1, 4)):
+            key = rng.choice(keys)
+            if rng.random() < 0.25:
+                lines.append(f"{key}:")
+                indent = rng.choice(["", "  ", "    "])
+                for _ in range(rng.randint(0, 3)):
+                    lines.append(f"{indent}- {rng.choice(atoms)}")
+            else:
+                separator = ": " if rng.random() < 0.9 else ":"
+                lines.append(f"{key}{separator}{rng.choice(atoms)}".rstrip())
+            if rng.random() < 0.1:
+                lines.append(rng.choice(["# c", "  # c", "", "  more", " - x"]))
+        fast = _fast_load(lines)
+        if fast is not None:
+            taken += 1
+            assert (_typed(fast[0]), fast[1]) == _pyyaml(lines), lines
+    assert taken > 100
+
+
+def test_fast_path_agrees_with_pyyaml_on_teleo(teleo):
+    taken = 0
+    for path in sorted(teleo.rglob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+        fm, _ = read_frontmatter(text)
+        if not fm.terminated:
+            continue
+        lines = text.split("\n")[1 : fm.body_line - 2]
+        fast = _fast_load(lines)
+        if fast is not None:
+            taken += 1
+            assert (_typed(fast[0]), fast[1]) == _pyyaml(lines), path
+    assert taken > 900  # the fast path must actually carry most of a real KB

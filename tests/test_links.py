@@ -84,3 +84,25 @@ def test_split_wikilink_round_trip():
 
 def test_empty_brackets_are_not_links():
     assert find_body_links("[[]] [[ ]] [[|x]]", 1) == []
+
+
+def test_one_pass_reading_equals_line_by_line_reading():
+    from kb.links import _links_line_by_line, _links_without_code
+
+    body = "a [[x]] b [t](n.md) [[y|z]]\n\n![[e]] [[x#h]]\n[u](<m n.md>) [[w]]\n[[a [[b]] [[]] [[Sq]uare]]"
+    assert _links_without_code(body, 4, True) == _links_line_by_line(body, 4, True, True)
+    assert [(link.line, link.column) for link in _links_without_code(body, 4, True)][:3] == [(4, 3), (4, 21), (4, 11)]
+
+
+def test_one_pass_reading_equals_line_by_line_reading_on_teleo(teleo):
+    from kb.frontmatter import read_frontmatter
+    from kb.links import _links_line_by_line, _links_without_code
+
+    compared = 0
+    for path in sorted(teleo.rglob("*.md")):
+        fm, body = read_frontmatter(path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n"))
+        if "`" in body or "~~~" in body or "[[" not in body:
+            continue
+        compared += 1
+        assert _links_without_code(body, fm.body_line, True) == _links_line_by_line(body, fm.body_line, True, True)
+    assert compared > 500
