@@ -10,7 +10,7 @@ from .config import CONFIG_NAME, DEFAULT_TOML, Config, ConfigError, load_config
 from .model import KnowledgeBase, load_kb
 from .problems import Problem
 
-__all__ = ["ConfigError", "check", "check_report", "init_kb", "open_kb", "wanted_report"]
+__all__ = ["ConfigError", "check", "check_kb", "check_report", "conflicts_kb", "init_kb", "open_kb", "wanted_report"]
 
 
 def open_kb(kb_dir: Path | str | None = None, use_cache: bool = False) -> KnowledgeBase:
@@ -30,43 +30,107 @@ def check(kb: KnowledgeBase, select=(), ignore=()) -> list[Problem]:
     return run_checks(kb, select, ignore)
 
 
+def kb_state(config: Config, cache, label: str, options: object = ()) -> str:
+    """A key for "this answer, on exactly these files": every note's and attachment's path, size and
+    modification time, the settings and the cache's fingerprint. An unchanged KB gives the same key,
+    so a remembered answer is returned without reading a note."""
+    import hashlib
+    import os
+
+    from .loader import discover
+
+    inventory = discover(config)
+    digest = hashlib.sha1(repr((label, options, cache.fingerprint)).encode())
+    root = str(config.root)
+    stats = []
+    for relpath in inventory.note_paths + inventory.attachment_paths + [config.conflict_resolutions, "kb.toml"]:
+        try:
+            stat = os.stat(os.path.join(root, relpath))
+            stats.append(f"{relpath}\0{stat.st_size}\0{stat.st_mtime_ns}")
+        except OSError:
+            stats.append(f"{relpath}\0-")
+    digest.update("\n".join(stats).encode())
+    return f"{label}:{digest.hexdigest()}"
+
+
 def check_kb(kb_dir: Path | str | None, select=(), ignore=(), use_cache: bool = True) -> tuple[dict, list[Problem]]:
     """`kb check` as data: (report, problems). With the cache, a KB whose files and settings have not
     changed since the last run gets that run's answer without reading a note."""
-    import hashlib
-    import pickle
-
     config = load_config(Path(kb_dir) if kb_dir is not None else None)
     if not use_cache:
         kb = load_kb(config)
         problems = run_checks(kb, select, ignore)
         return check_report(kb, problems), problems
     from .cache import open_cache
-    from .loader import discover
 
     cache = open_cache(config)
     state = None
     if cache is not None:
-        inventory = discover(config)
-        digest = hashlib.sha1(repr((sorted(select), sorted(ignore), cache.fingerprint)).encode())
-        for relpath in inventory.note_paths + inventory.attachment_paths + [config.conflict_resolutions, "kb.toml"]:
-            try:
-                stat = (config.root / relpath).stat()
-                digest.update(f"{relpath}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-            except OSError:
-                digest.update(f"{relpath}\0-\n".encode())
-        state = "check:" + digest.hexdigest()
+        state = kb_state(config, cache, "check", (sorted(select), sorted(ignore)))
         remembered = cache.memo(state)
         if remembered is not None:
-            cache.close()
-            return pickle.loads(remembered)
+            answer = _check_answer_from(remembered)
+            if answer is not None:
+                cache.close()
+                return answer
     kb = load_kb(config, cache)
     problems = run_checks(kb, select, ignore)
     report = check_report(kb, problems)
     if cache is not None:
-        cache.remember(state, pickle.dumps((report, problems)))
+        cache.remember(state, _check_answer_bytes(report, problems))
         cache.close()
     return report, problems
+
+
+def _check_answer_bytes(report: dict, problems: list[Problem]) -> bytes:
+    import marshal
+
+    rows = [(p.path, p.line, p.code, p.message, p.severity, p.suggestion, p.related) for p in problems]
+    return marshal.dumps(({key: value for key, value in report.items() if key != "problems"}, rows))
+
+
+def _check_answer_from(data: bytes) -> tuple[dict, list[Problem]] | None:
+    import marshal
+
+    try:
+        report, rows = marshal.loads(data)
+        problems = [Problem(*row) for row in rows]
+    except (ValueError, EOFError, TypeError):
+        return None  # an answer from another version of kb: not used
+    return {"problems": [problem.to_dict() for problem in problems], **report}, problems
+
+
+def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_cache: bool = True):
+    """`kb conflicts` as data: (config, ConflictReport). Like `check_kb`, an unchanged KB gets the last
+    run's answer from the cache."""
+    import pickle
+
+    from .conflicts import find_conflicts
+
+    config = load_config(Path(kb_dir) if kb_dir is not None else None)
+    cache = None
+    if use_cache:
+        from .cache import open_cache
+
+        cache = open_cache(config)
+    state = None
+    if cache is not None:
+        state = kb_state(config, cache, "conflicts", include_resolved)
+        remembered = cache.memo(state)
+        if remembered is not None:
+            try:
+                report = pickle.loads(remembered)
+            except Exception:  # noqa: BLE001 - an unreadable answer is recomputed, never an error
+                report = None
+            if report is not None:
+                cache.close()
+                return config, report
+    kb = load_kb(config, cache)
+    report = find_conflicts(kb, include_resolved=include_resolved)
+    if cache is not None:
+        cache.remember(state, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+        cache.close()
+    return config, report
 
 
 def check_report(kb: KnowledgeBase, problems: list[Problem]) -> dict:

@@ -89,9 +89,21 @@ def read_frontmatter(text: str) -> tuple[FrontMatter, str]:
     fm.raw_lines = yaml_text[:-1].split("\n") if yaml_text else []
     fm.first_line = 2
     fm.body_line = len(fm.raw_lines) + 3
-    fm.key_lines = _top_level_key_lines(fm.raw_lines, fm.first_line)
-    fm.fields, fm.errors, fm.duplicate_keys = _parse_yaml(fm.raw_lines, fm.first_line)
+    key_offsets: dict[str, int] = {}
+    fast = _fast_load(fm.raw_lines, key_offsets) if _fast_path_safe(yaml_text) else None
+    if fast is not None:
+        fm.key_lines = {key: fm.first_line + offset for key, offset in key_offsets.items()}
+        fm.fields = fast[0]
+        fm.duplicate_keys = [(key, fm.first_line + offset) for key, offset in fast[1]]
+    else:
+        fm.key_lines = _top_level_key_lines(fm.raw_lines, fm.first_line)
+        fm.fields, fm.errors, fm.duplicate_keys = _parse_yaml(fm.raw_lines, fm.first_line)
     return fm, text[close.end() + 1 :]
+
+
+def _fast_path_safe(yaml_text: str) -> bool:
+    """Carriage returns and characters YAML forbids are left to PyYAML, which knows what to do with them."""
+    return "\r" not in yaml_text and not _NON_PRINTABLE.search(yaml_text)
 
 
 def _top_level_key_lines(raw_lines: list[str], first_line: int) -> dict[str, int]:
@@ -122,7 +134,12 @@ _DECLINE = object()
 
 def _resolve_plain(value: str):
     """A plain scalar's value as PyYAML types it, or _DECLINE for types left to PyYAML."""
-    for tag, pattern in _RESOLVERS.get(value[:1], ()):
+    resolvers = _RESOLVERS.get(value[:1])
+    if not resolvers:
+        return value
+    if len(value) > 5 and value[0].isalpha():
+        return value  # letters start only booleans and nulls, the longest of which is "false"
+    for tag, pattern in resolvers:
         if pattern.match(value):
             kind = tag.rsplit(":", 1)[1]
             if kind == "null":
@@ -220,10 +237,12 @@ def _scalar(text: str):
     return _resolve_plain(value)
 
 
-def _fast_load(raw_lines: list[str]):
-    """(fields, duplicate keys) of flat front matter, exactly as PyYAML reads it; None if not flat."""
+def _fast_load(raw_lines: list[str], key_lines: dict[str, int] | None = None):
+    """(fields, duplicate keys) of flat front matter, exactly as PyYAML reads it; None if not flat.
+    Fills `key_lines` with each key's first line (0-based)."""
     data: dict = {}
     duplicates: list[tuple[str, int]] = []
+    key_lines = {} if key_lines is None else key_lines
     index, count = 0, len(raw_lines)
     while index < count:
         line = raw_lines[index]
@@ -235,11 +254,12 @@ def _fast_load(raw_lines: list[str]):
         match = _FAST_KEY.match(line)
         if match is None:
             return None
-        key = _resolve_plain(match.group(1))
-        if not isinstance(key, str):
-            return None
+        key = match.group(1)
         if key in data:
             duplicates.append((key, index))
+        elif _resolve_plain(key) is not key:
+            return None  # `yes:`, `on:`, `2024:`: keys PyYAML reads as other types
+        key_lines.setdefault(key, index)
         text = line[match.end() :].lstrip(" ")
         index += 1
         if text and text[0] != "#":
@@ -306,9 +326,8 @@ def _parse_yaml(raw_lines: list[str], first_line: int):
     text = "\n".join(raw_lines)
     if not text.strip():
         return {}, errors, []
-    fast = _fast_load(raw_lines) if "\r" not in text and not _NON_PRINTABLE.search(text) else None
     try:
-        data, duplicates = fast if fast is not None else _load(text)
+        data, duplicates = _load(text)
     except Exception as exc:  # noqa: BLE001 - any parser failure is a problem, never a crash
         line = _error_line(exc, first_line)
         recovered: dict = {}

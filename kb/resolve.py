@@ -21,6 +21,7 @@ import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -34,6 +35,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+@lru_cache(maxsize=1 << 16)  # titles are slugified by resolution, suggestions and duplicate checks alike
 def slugify(text: str) -> str:
     """Words only: `Hayek's knowledge-problem` -> `hayeks knowledge problem`."""
     text = _APOSTROPHES.sub("", fold(text))

@@ -111,10 +111,15 @@ def test_unchanged_kb_gets_the_remembered_answer_and_a_change_clears_it(root, mo
     runner = CliRunner()
     again = json.loads(runner.invoke(app, ["check", "--kb", str(root), "--format", "json"]).stdout)
     assert again == first[0]
+    conflicts_again = json.loads(runner.invoke(app, ["conflicts", "--kb", str(root), "--format", "json"]).stdout)
+    assert conflicts_again == first[1] and first[1]["conflicts"]
     monkeypatch.undo()
     (root / "c.md").write_text("now links to [[nowhere]]\n")
     changed = json.loads(runner.invoke(app, ["check", "--kb", str(root), "--format", "json"]).stdout)
     assert changed["summary"]["broken_links"] == first[0]["summary"]["broken_links"] + 1
+    (root / "c.md").write_text("Acme Corp revenue was $9.9 billion in 2023, says [[a]].\n")
+    conflicts = json.loads(runner.invoke(app, ["conflicts", "--kb", str(root), "--format", "json"]).stdout)
+    assert conflicts != first[1]
 
 
 def test_a_note_comes_back_from_its_record_unchanged(root):

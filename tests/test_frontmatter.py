@@ -1,6 +1,6 @@
 import random
 
-from kb.frontmatter import _fast_load, _load, read_frontmatter
+from kb.frontmatter import _fast_load, _load, _top_level_key_lines, read_frontmatter
 
 
 def test_dates_stay_strings_and_partial_dates_do_not_crash():
@@ -248,4 +248,5 @@ def test_fast_path_agrees_with_pyyaml_on_teleo(teleo):
         if fast is not None:
             taken += 1
             assert (_typed(fast[0]), fast[1]) == _pyyaml(lines), path
+            assert fm.key_lines == _top_level_key_lines(lines, 2), path
     assert taken > 900  # the fast path must actually carry most of a real KB
