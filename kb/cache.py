@@ -19,6 +19,7 @@ from . import __version__
 
 SCHEMA_VERSION = 4
 CACHE_FILE = "cache.sqlite"
+WRITE_BATCH = 2000  # rows held before they are written: batches are fast, and memory stays bounded
 
 
 def content_hash(data: bytes) -> str:
@@ -127,7 +128,9 @@ class Cache:
     def store_note_blob(self, relpath: str, size: int, mtime_ns: int, digest: str, blob: bytes) -> None:
         if self.db is None:
             return
-        self.note_rows[relpath] = (size, mtime_ns, digest, blob)
+        # Not kept in note_rows: rows are read to find earlier parses, and a 100,000-note run should not
+        # hold every new row in memory as well as every note.
+        self.note_rows.pop(relpath, None)
         self._write("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)", (relpath, size, mtime_ns, digest, blob))
 
     # -- facts
@@ -145,7 +148,7 @@ class Cache:
         if self.db is None:
             return
         blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
-        self.fact_rows[relpath] = (size, mtime_ns, key, blob)
+        self.fact_rows.pop(relpath, None)
         self._write("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", (relpath, size, mtime_ns, key, blob))
 
     # -- whole answers, for a KB that did not change at all
@@ -184,6 +187,8 @@ class Cache:
     def _write(self, sql: str, args: tuple) -> None:
         if self.db is not None:
             self._pending.append((sql, args))
+            if len(self._pending) >= WRITE_BATCH:
+                self._flush()
 
     def _flush(self) -> None:
         pending, self._pending = self._pending, []
