@@ -118,6 +118,9 @@ class _PageWriter:
         self.out_dir = out_dir
         self.style = kb.config.index_links
         self.lines_cache: dict[str, list[str]] = {}
+        self._targets: dict[tuple[str, str], str] = {}  # (page folder, KB file) -> quoted relative path
+        self._root = str(kb.config.root)
+        self._out = str(out_dir)
 
     def lines(self, path: str) -> list[str]:
         if path not in self.lines_cache:
@@ -126,9 +129,13 @@ class _PageWriter:
 
     def link(self, page: str, target: str, label: str, in_table: bool = False) -> str:
         """A link from generated `page` (relative to the index folder) to KB file `target`."""
-        page_dir = (self.out_dir / page).parent
-        relative = Path(os.path.relpath(self.kb.config.root / target, page_dir)).as_posix()
-        markdown = f"[{_escape(label)}]({quote(relative, safe='/')})"
+        page_dir = posixpath.dirname(page)
+        quoted = self._targets.get((page_dir, target))
+        if quoted is None:
+            relative = os.path.relpath(os.path.join(self._root, target), os.path.join(self._out, page_dir))
+            quoted = quote(relative.replace(os.sep, "/"), safe="/")
+            self._targets[(page_dir, target)] = quoted
+        markdown = f"[{_escape(label)}]({quoted})"
         if self.style == "markdown":
             return markdown
         key = target[:-3] if target.lower().endswith(".md") else target
