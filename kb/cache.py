@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 CACHE_FILE = "cache.sqlite"
 WRITE_BATCH = 2000  # rows held before they are written: batches are fast, and memory stays bounded
 

@@ -314,6 +314,10 @@ def _extract_texts(aliases, texts, workers: int) -> list[Fact]:
     return [fact for part in parts for fact in part]
 
 
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+_LINK_TEXT = re.compile(r"\[\[[^\]\n]*\]\]")
+
+
 class Detector:
     """Compares facts. Entities are the proper nouns and acronyms of a fact's sentence that are specific:
     never written in lower case elsewhere (so "Treasury" in a label is not one) and found in few notes."""
@@ -461,6 +465,7 @@ class Detector:
                 by_measure[fact.measure].append(index)
         conflicts, compared = [], 0
         for measure in sorted(by_measure):
+            pairs: list[tuple[int, int]] = []
             members = sorted(by_measure[measure], key=lambda i: (self.facts[i].value, i))
             for position, i in enumerate(members):
                 a = self.facts[i]
@@ -477,24 +482,42 @@ class Detector:
                     if not self.sentence_entities(a) & self.sentence_entities(b):
                         continue
                     compared += 1
-                    sides = [Side(a.value, a.unit, [a]), Side(b.value, b.unit, [b])]
-                    identity = "\n".join(sorted((fact_key(a), fact_key(b))))
-                    conflicts.append(
-                        Conflict(
-                            id="c" + hashlib.sha1(identity.encode()).hexdigest()[:10],
-                            kind=UNIT,
-                            measure=measure,
-                            modifiers=_shared_modifiers([a, b]),
-                            subject=a.subject,
-                            period=a.period or b.period or "?",
-                            unit=f"{a.unit} vs {b.unit}",
-                            role="level",
-                            sides=sides,
-                            gap=Decimal(0),
-                            sources=len({a.path, b.path}),
-                            why=f"{a.text!r} and {b.text!r} state the same number in {a.unit} and in {b.unit}",
-                        )
+                    pairs.append((i, j))
+            # One mix-up copied into several notes is one conflict: pairs that share a fact are merged,
+            # and each side holds every fact stating the number in one unit.
+            components = _UnionFind()
+            for i, j in pairs:
+                components.union(i, j)
+            groups: dict[int, set[int]] = defaultdict(set)
+            for i, j in pairs:
+                groups[components.find(i)].update((i, j))
+            for indexes in groups.values():
+                facts = sorted((self.facts[i] for i in indexes), key=lambda f: (f.path, f.line, f.start))
+                by_unit: dict[str, list[Fact]] = defaultdict(list)
+                for fact in facts:
+                    by_unit[fact.unit].append(fact)
+                sides = sorted(
+                    (Side(group[0].value, unit, group) for unit, group in by_unit.items()),
+                    key=lambda side: (side.value, side.unit),
+                )
+                a, b = sides[0].facts[0], sides[1].facts[0]
+                identity = "\n".join(sorted(fact_key(f) for f in facts))
+                conflicts.append(
+                    Conflict(
+                        id="c" + hashlib.sha1(identity.encode()).hexdigest()[:10],
+                        kind=UNIT,
+                        measure=measure,
+                        modifiers=_shared_modifiers(facts),
+                        subject=a.subject,
+                        period=a.period or b.period or "?",
+                        unit=" vs ".join(side.unit for side in sides),
+                        role="level",
+                        sides=sides,
+                        gap=Decimal(0),
+                        sources=min(len({f.path for f in facts}), len({_normal(f.sentence) for f in facts})),
+                        why=f"{a.text!r} and {b.text!r} state the same number in {a.unit} and in {b.unit}",
                     )
+                )
         return conflicts, compared
 
     def _group(self, key, pairs) -> tuple[list[Conflict], list[Conflict]]:
@@ -608,9 +631,15 @@ def find_conflicts(kb: KnowledgeBase, include_resolved: bool = False) -> Conflic
         path: (note.fields.get("title") if isinstance(note.fields.get("title"), str) else note.title)
         for path, note in kb.notes.items()
     }
+    # word -> distinct sentences that write it in lower case. A sentence copied into several notes
+    # counts once (as in detection), so copies cannot turn a name into an ordinary word.
     lowercase_words: Counter = Counter()
+    seen: set[str] = set()
     for fact in facts:
-        lowercase_words.update(set(re.findall(r"\b[a-z][a-z'-]+\b", fact.sentence)))
+        identity = _normal(_LINK_TEXT.sub(" ", fact.sentence))
+        if identity not in seen:
+            seen.add(identity)
+            lowercase_words.update(set(_LOWER_WORD.findall(fact.sentence)))
     detector = Detector(facts, titles, kb.config.conflict_window, lowercase_words)
     conflicts, info, compared = detector.detect()
     resolutions, problems = load_resolutions(kb)

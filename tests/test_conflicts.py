@@ -317,3 +317,18 @@ def test_same_number_in_a_currency_and_a_token_is_a_unit_conflict(make_kb):
     )
     assert [(c.kind, c.unit) for c in found] == [("unit", "SOL vs USD")]
     assert sorted(f.path for side in found[0].sides for f in side.facts) == ["a.md", "b.md"]
+
+
+def test_copies_of_a_kb_find_the_same_conflict_once(make_kb):
+    """A name written in lower case once ("the boreal forest") stays a name however often the KB copies
+    that sentence: counts of lower-case use skip copies, so growth cannot silence a conflict."""
+    notes = {
+        "a.md": note("Boreal launch", "The Boreal token sale raised $2,504,000 in one day."),
+        "b.md": note("Boreal recap", "The Boreal token sale raised 2.5M SOL in one day."),
+        "c.md": note("Forest", "Logging in the boreal forest fell 12% in 2024."),
+    }
+    assert [c.kind for c in conflicts_of(make_kb, notes)] == ["unit"]
+    copies = {f"copy{k}/{path}": text for k in range(1, 4) for path, text in notes.items()}
+    found = conflicts_of(make_kb, copies)  # the same KB folder: the notes and three copies of them
+    assert [c.kind for c in found] == ["unit"]  # one mix-up stated four times is one conflict
+    assert [len(side.facts) for side in found[0].sides] == [4, 4]
