@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .checks import run_checks
 from .config import CONFIG_NAME, DEFAULT_TOML, Config, ConfigError, load_config
+from .loader import Inventory
 from .model import KnowledgeBase, load_kb
 from .problems import Problem
 
@@ -30,7 +31,7 @@ def check(kb: KnowledgeBase, select=(), ignore=()) -> list[Problem]:
     return run_checks(kb, select, ignore)
 
 
-def kb_state(config: Config, cache, label: str, options: object = ()) -> str:
+def kb_state(config: Config, cache, label: str, options: object = ()) -> tuple[str, Inventory]:
     """A key for "this answer, on exactly these files": every note's and attachment's path, size and
     modification time, the settings and the cache's fingerprint. An unchanged KB gives the same key,
     so a remembered answer is returned without reading a note."""
@@ -50,7 +51,7 @@ def kb_state(config: Config, cache, label: str, options: object = ()) -> str:
         except OSError:
             stats.append(f"{relpath}\0-")
     digest.update("\n".join(stats).encode())
-    return f"{label}:{digest.hexdigest()}"
+    return f"{label}:{digest.hexdigest()}", inventory
 
 
 def check_kb(kb_dir: Path | str | None, select=(), ignore=(), use_cache: bool = True) -> tuple[dict, list[Problem]]:
@@ -64,16 +65,16 @@ def check_kb(kb_dir: Path | str | None, select=(), ignore=(), use_cache: bool = 
     from .cache import open_cache
 
     cache = open_cache(config)
-    state = None
+    state = inventory = None
     if cache is not None:
-        state = kb_state(config, cache, "check", (sorted(select), sorted(ignore)))
+        state, inventory = kb_state(config, cache, "check", (sorted(select), sorted(ignore)))
         remembered = cache.memo(state)
         if remembered is not None:
             answer = _check_answer_from(remembered)
             if answer is not None:
                 cache.close()
                 return answer
-    kb = load_kb(config, cache)
+    kb = load_kb(config, cache, inventory)  # the files the state was taken of
     problems = run_checks(kb, select, ignore)
     report = check_report(kb, problems)
     if cache is not None:
@@ -113,9 +114,9 @@ def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_
         from .cache import open_cache
 
         cache = open_cache(config)
-    state = None
+    state = inventory = None
     if cache is not None:
-        state = kb_state(config, cache, "conflicts", include_resolved)
+        state, inventory = kb_state(config, cache, "conflicts", include_resolved)
         remembered = cache.memo(state)
         if remembered is not None:
             try:
@@ -125,7 +126,7 @@ def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_
             if report is not None:
                 cache.close()
                 return config, report
-    kb = load_kb(config, cache)
+    kb = load_kb(config, cache, inventory)
     report = find_conflicts(kb, include_resolved=include_resolved)
     if cache is not None:
         cache.remember(state, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))

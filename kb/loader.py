@@ -238,10 +238,12 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def load_notes(config: Config, cache=None, workers: int | None = None) -> tuple[list[Note], Inventory]:
-    """Discover and read every note of the KB, in path order; unchanged notes come from the cache.
-    Many notes to parse are parsed in parallel: worker processes send back compact records."""
-    inventory = discover(config)
+def load_notes(
+    config: Config, cache=None, workers: int | None = None, inventory: Inventory | None = None
+) -> tuple[list[Note], Inventory]:
+    """Discover (unless given the inventory) and read every note of the KB, in path order; unchanged
+    notes come from the cache. Many notes to parse are parsed in parallel: workers send back records."""
+    inventory = inventory if inventory is not None else discover(config)
     paths = inventory.note_paths
     slots: list[Note | None] = [None] * len(paths)
     to_parse: list[int] = []

@@ -90,10 +90,10 @@ def wanted_name(occurrences: list[ResolvedLink]) -> str:
     return min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
 
 
-def load_kb(config: Config, cache=None) -> KnowledgeBase:
+def load_kb(config: Config, cache=None, inventory: Inventory | None = None) -> KnowledgeBase:
     """Load the KB; with a `kb.cache.Cache`, unchanged notes (and later their facts) are not parsed again."""
     with fewer_collections():
-        return _load_kb(config, cache)
+        return _load_kb(config, cache, inventory)
 
 
 @contextmanager
@@ -108,8 +108,8 @@ def fewer_collections():
         gc.set_threshold(*threshold)
 
 
-def _load_kb(config: Config, cache) -> KnowledgeBase:
-    notes, inventory = load_notes(config, cache)
+def _load_kb(config: Config, cache, inventory: Inventory | None) -> KnowledgeBase:
+    notes, inventory = load_notes(config, cache, inventory=inventory)
     by_path = {note.path: note for note in notes}
     resolver = Resolver(by_path.keys(), inventory.attachment_paths)
     links: list[ResolvedLink] = []
