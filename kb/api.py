@@ -126,7 +126,7 @@ def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_
             if report is not None:
                 cache.close()
                 return config, report
-    kb = load_kb(config, cache, inventory)
+    kb = load_kb(config, cache, inventory, with_links=False)
     report = find_conflicts(kb, include_resolved=include_resolved)
     if cache is not None:
         cache.remember(state, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))

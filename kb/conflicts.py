@@ -359,9 +359,17 @@ class Detector:
             for path, found in title_entities.items()
         }
         self.title_entities_raw = title_entities
+        # Each distinct sentence is normalised once (facts of one sentence share its string).
+        self.normals: dict[str, str] = {}
         self.sentences_of: dict[str, set[str]] = defaultdict(set)
         for fact in facts:
-            self.sentences_of[fact.path].add(_normal(fact.sentence))
+            normal = self.normals.get(fact.sentence)
+            if normal is None:
+                normal = self.normals[fact.sentence] = _normal(fact.sentence)
+            self.sentences_of[fact.path].add(normal)
+
+    def normal(self, fact: Fact) -> str:
+        return self.normals[fact.sentence]
 
     def strong_title_entities(self, path: str) -> frozenset[str]:
         """Names in a title that surely name a subject: @handles, acronyms, CamelCase ("@karpathy", "MSSP")."""
@@ -384,9 +392,10 @@ class Detector:
         if a.path == b.path and a.sentence_index == b.sentence_index:
             return False  # a contrast inside one sentence (ACO vs non-ACO, 2023 vs 2024)
         if a.path != b.path:
-            if _normal(a.sentence) == _normal(b.sentence):
+            normal_a, normal_b = self.normal(a), self.normal(b)
+            if normal_a == normal_b:
                 return False  # one sentence copied into two notes is one source
-            if _normal(a.sentence) in self.sentences_of[b.path] or _normal(b.sentence) in self.sentences_of[a.path]:
+            if normal_a in self.sentences_of[b.path] or normal_b in self.sentences_of[a.path]:
                 return False  # twin notes: the pair is a relation inside one text, seen twice
             titles_a, titles_b = self.strong_title_entities(a.path), self.strong_title_entities(b.path)
             if titles_a and titles_b and not titles_a & titles_b:
@@ -432,7 +441,7 @@ class Detector:
                         fact.hedge_kind,
                         fact.subject,
                         fact.modifiers,
-                        _normal(fact.sentence),
+                        self.normal(fact),
                     ),
                     [],
                 ).append(i)
@@ -514,7 +523,7 @@ class Detector:
                         role="level",
                         sides=sides,
                         gap=Decimal(0),
-                        sources=min(len({f.path for f in facts}), len({_normal(f.sentence) for f in facts})),
+                        sources=min(len({f.path for f in facts}), len({self.normal(f) for f in facts})),
                         why=f"{a.text!r} and {b.text!r} state the same number in {a.unit} and in {b.unit}",
                     )
                 )
@@ -558,7 +567,7 @@ class Detector:
             side_list.sort(key=lambda s: (s.value, s.facts[0].path))
             all_facts = [f for side in side_list for f in side.facts]
             independent = len({(f.path if True else "") for f in all_facts} - set())
-            sentences = {_normal(f.sentence) for f in all_facts}
+            sentences = {self.normal(f) for f in all_facts}
             independent = min(independent, len(sentences))
             identity = "\n".join(sorted(fact_key(f) for f in all_facts))
             conflict = Conflict(
@@ -585,8 +594,11 @@ def _shared_modifiers(facts: list[Fact]) -> tuple[str, ...]:
     return tuple(sorted(m for m, count in counts.items() if count * 2 >= len(facts)))
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def _normal(sentence: str) -> str:
-    return re.sub(r"[\W_]+", " ", sentence.lower()).strip()
+    return _NOT_WORD.sub(" ", sentence.lower()).strip()
 
 
 def _fmt(value: Decimal) -> str:
@@ -635,7 +647,11 @@ def find_conflicts(kb: KnowledgeBase, include_resolved: bool = False) -> Conflic
     # counts once (as in detection), so copies cannot turn a name into an ordinary word.
     lowercase_words: Counter = Counter()
     seen: set[str] = set()
+    read: set[str] = set()
     for fact in facts:
+        if fact.sentence in read:
+            continue
+        read.add(fact.sentence)
         identity = _normal(_LINK_TEXT.sub(" ", fact.sentence))
         if identity not in seen:
             seen.add(identity)

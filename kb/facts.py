@@ -674,6 +674,10 @@ class Extractor:
             ((phrase.lower(), target.lower()) for phrase, target in (aliases or {}).items()),
             key=lambda item: (-len(item[0]), item[0]),
         )
+        # Equal values, strings and tuples are stored once: a large KB holds a million facts, most
+        # repeating a precision (0.5), a period, a unit or a sentence's entities.
+        self._shared: dict = {}
+        self._numbers: dict[str, Decimal] = {}  # by text: 2 and 2.0 are equal but written differently
 
     # -- public
 
@@ -796,7 +800,11 @@ class Extractor:
             modality = "forecast"
         if _FORMULA.search(sentence):
             return []  # arithmetic ("(525,000 - 500,000) / 500,000 × 100 = 5%") states no facts
+        share = self._shared.setdefault
         entities = self._entities(sentence)
+        entities = share(entities, entities)
+        clean = _MULTISPACE.sub(" ", sentence).strip()
+        clean = share(clean, clean)
         periods = _periods_in(sentence)
         for position, match in enumerate(matches):
             next_value = matches[position + 1].start() if position + 1 < len(matches) else len(sentence)
@@ -808,6 +816,7 @@ class Extractor:
                 line_no,
                 base,
                 sentence,
+                clean,
                 lowered,
                 match,
                 entities,
@@ -837,7 +846,14 @@ class Extractor:
                 continue  # a bare number with nothing counted is not a fact we can key
             kept.append(fact)
         values = tuple(f.value for f in facts)
-        return [_replace(fact, sentence_values=values) for fact in kept]
+        for fact in kept:
+            fact.sentence_values = values
+            fact.modifiers = share(fact.modifiers, fact.modifiers)
+            for name in ("measure", "period", "subject", "text"):
+                value = getattr(fact, name)
+                if value is not None:
+                    setattr(fact, name, share(value, value))
+        return kept
 
     def _is_quantity(self, sentence: str, match: re.Match) -> bool:
         start, end = match.start("num"), match.end()
@@ -901,6 +917,7 @@ class Extractor:
         line_no,
         base,
         sentence,
+        clean,
         lowered,
         match,
         entities,
@@ -1009,17 +1026,19 @@ class Extractor:
         text = sentence[match.start() : match.end()].strip()
         if text.endswith(" "):
             text = text.rstrip()
+        share = self._shared.setdefault
+        loose = max(loose, half)
         return Fact(
             note.path,
             line_no,
             start,
             start + len(text),
             text,
-            _MULTISPACE.sub(" ", sentence).strip(),
-            value,
+            clean,
+            self._number(value),
             unit,
-            half,
-            max(loose, half),
+            self._number(half),
+            self._number(loose),
             hedge_text,
             hedge_kind,
             range_high,
@@ -1033,6 +1052,9 @@ class Extractor:
             modality,
             sentence_index,
         )
+
+    def _number(self, value: Decimal) -> Decimal:
+        return self._numbers.setdefault(str(value), value)
 
     def _measure(self, sentence, lowered, match, unit, abbreviations) -> tuple[str | None, tuple[str, ...]]:
         for phrase, target in self.aliases:

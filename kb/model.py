@@ -90,10 +90,14 @@ def wanted_name(occurrences: list[ResolvedLink]) -> str:
     return min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
 
 
-def load_kb(config: Config, cache=None, inventory: Inventory | None = None) -> KnowledgeBase:
-    """Load the KB; with a `kb.cache.Cache`, unchanged notes (and later their facts) are not parsed again."""
+def load_kb(
+    config: Config, cache=None, inventory: Inventory | None = None, with_links: bool = True
+) -> KnowledgeBase:
+    """Load the KB; with a `kb.cache.Cache`, unchanged notes (and later their facts) are not parsed again.
+    `with_links=False` is for commands that read only notes' text and fields (`kb conflicts`): links are
+    neither resolved nor kept, which at 100,000 notes saves hundreds of megabytes."""
     with fewer_collections():
-        return _load_kb(config, cache, inventory)
+        return _load_kb(config, cache, inventory, with_links)
 
 
 @contextmanager
@@ -108,11 +112,15 @@ def fewer_collections():
         gc.set_threshold(*threshold)
 
 
-def _load_kb(config: Config, cache, inventory: Inventory | None) -> KnowledgeBase:
+def _load_kb(config: Config, cache, inventory: Inventory | None, with_links: bool) -> KnowledgeBase:
     notes, inventory = load_notes(config, cache, inventory=inventory)
     by_path = {note.path: note for note in notes}
     resolver = Resolver(by_path.keys(), inventory.attachment_paths)
     links: list[ResolvedLink] = []
+    if not with_links:
+        for note in notes:
+            note.links = []
+        notes = []
     resolved: dict[tuple[str, str], Resolution] = {}
     for note in notes:
         folder = note.folder
