@@ -1026,7 +1026,6 @@ class Extractor:
         text = sentence[match.start() : match.end()].strip()
         if text.endswith(" "):
             text = text.rstrip()
-        share = self._shared.setdefault
         loose = max(loose, half)
         return Fact(
             note.path,

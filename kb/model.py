@@ -90,9 +90,7 @@ def wanted_name(occurrences: list[ResolvedLink]) -> str:
     return min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
 
 
-def load_kb(
-    config: Config, cache=None, inventory: Inventory | None = None, with_links: bool = True
-) -> KnowledgeBase:
+def load_kb(config: Config, cache=None, inventory: Inventory | None = None, with_links: bool = True) -> KnowledgeBase:
     """Load the KB; with a `kb.cache.Cache`, unchanged notes (and later their facts) are not parsed again.
     `with_links=False` is for commands that read only notes' text and fields (`kb conflicts`): links are
     neither resolved nor kept, which at 100,000 notes saves hundreds of megabytes."""
