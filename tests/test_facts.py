@@ -2,12 +2,14 @@
 
 import json
 import os
+import random
 import subprocess
 import sys
 from decimal import Decimal
 
 import pytest
 
+from kb import facts
 from kb.facts import Extractor, NoteText
 
 from .data.facts_golden import GOLDEN, JUNK
@@ -110,3 +112,24 @@ def test_deterministic_under_any_hash_seed():
         )
         outputs.append(json.loads(result.stdout))
     assert outputs[0] == outputs[1]
+
+
+def _random_texts(alphabet: list[str], count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(count)]
+
+
+def test_quantity_scan_finds_what_the_regex_finds():
+    """The fast scan tries the quantity pattern only near numbers; it must find exactly what finditer finds."""
+    alphabet = list("0123456789.,-−–$£€¥U kKmMbBx%×+") + ["US$", "bn", " to ", "percent", "a", "1", "٣"]
+    texts = _random_texts(alphabet, 20000, seed=7) + [sentence for sentence, _ in GOLDEN] + list(JUNK)
+    for text in texts:
+        expected = [(m.start(), m.end(), m.groups()) for m in facts._QUANTITY.finditer(text)]
+        assert [(m.start(), m.end(), m.groups()) for m in facts.quantity_matches(text)] == expected, text
+
+
+def test_period_gate_never_hides_a_period():
+    alphabet = list("0123456789 QqFYPCHh-'") + ["19", "20", "FY", "as of ", "Q3", "H1", "percent", "bn", "٢"]
+    for text in _random_texts(alphabet, 20000, seed=11) + [sentence for sentence, _ in GOLDEN]:
+        if not facts._may_have_period(text):
+            assert facts._find_periods(text) == [], text
