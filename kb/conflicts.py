@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .facts import Extractor, Fact, NoteText, _number
+from .facts import Extractor, Fact, NoteText, _number, fact_rows, facts_from_rows
 from .loader import read_lines
 from .model import KnowledgeBase
 
@@ -258,17 +258,18 @@ def note_texts(kb: KnowledgeBase, skip: set[str] | frozenset = frozenset()):
         yield item.text()
 
 
-FACTS_VERSION = "1"  # bump when extraction changes, so cached facts are not reused
+FACTS_VERSION = "2"  # bump when extraction changes, so cached facts are not reused
 PARALLEL_MIN_NOTES = 400  # below this, starting worker processes costs more than it saves
 
 
-def _extract_chunk(args) -> list[Fact]:
+def _extract_chunk(args) -> list[tuple]:
+    """Facts of some notes, as rows (a worker sends them back pickled)."""
     aliases, texts = args
     extractor = Extractor(aliases)
     facts: list[Fact] = []
     for text in texts:
         facts.extend(extractor.extract(text.text() if isinstance(text, _ToRead) else text))
-    return facts
+    return fact_rows(facts)
 
 
 def extract_facts(kb: KnowledgeBase, workers: int | None = None) -> list[Fact]:
@@ -282,7 +283,7 @@ def extract_facts(kb: KnowledgeBase, workers: int | None = None) -> list[Fact]:
         for path, note in kb.notes.items():
             found = cache.facts(path, note.size, note.mtime_ns, FACTS_VERSION)
             if found is not None:
-                cached[path] = found
+                cached[path] = facts_from_rows(found)
     texts = notes_to_read(kb, skip=set(cached))
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     fresh = _extract_texts(aliases, texts, workers)
@@ -292,7 +293,7 @@ def extract_facts(kb: KnowledgeBase, workers: int | None = None) -> list[Fact]:
             by_path[fact.path].append(fact)
         for path, facts in by_path.items():
             note = kb.notes[path]
-            cache.store_facts(path, note.size, note.mtime_ns, FACTS_VERSION, facts)
+            cache.store_facts(path, note.size, note.mtime_ns, FACTS_VERSION, fact_rows(facts))
         cached.update(by_path)
         return [fact for path in kb.notes for fact in cached.get(path, ())]
     return fresh
@@ -300,7 +301,7 @@ def extract_facts(kb: KnowledgeBase, workers: int | None = None) -> list[Fact]:
 
 def _extract_texts(aliases, texts, workers: int) -> list[Fact]:
     if workers <= 1 or len(texts) < PARALLEL_MIN_NOTES:
-        return _extract_chunk((aliases, texts))
+        return facts_from_rows(_extract_chunk((aliases, texts)))
     import multiprocessing
 
     size = -(-len(texts) // (workers * 4))
@@ -311,7 +312,7 @@ def _extract_texts(aliases, texts, workers: int) -> list[Fact]:
             parts = pool.map(_extract_chunk, chunks)
     except (OSError, RuntimeError):
         parts = [_extract_chunk(chunk) for chunk in chunks]
-    return [fact for part in parts for fact in part]
+    return [Fact(*row) for part in parts for row in part]
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")

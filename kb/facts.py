@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from operator import attrgetter
 
 # ---------------------------------------------------------------------------- vocabulary
 
@@ -559,6 +560,18 @@ class Fact:
             "modality": self.modality,
             "range_high": _number(self.range_high) if self.range_high is not None else None,
         }
+
+
+_FACT_FIELDS = attrgetter(*(f.name for f in fields(Fact)))
+
+
+def fact_rows(facts: list[Fact]) -> list[tuple]:
+    """Facts as plain tuples: pickled several times faster than the objects (worker results, the cache)."""
+    return list(map(_FACT_FIELDS, facts))
+
+
+def facts_from_rows(rows: list[tuple]) -> list[Fact]:
+    return [Fact(*row) for row in rows]
 
 
 def _number(value: Decimal):
