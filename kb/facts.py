@@ -414,7 +414,9 @@ _MOVED_UP = re.compile(
     r"gone|moved|raised|raising|push(?:ed|ing)?|ramp(?:ed|ing)?)\b",
     re.I,
 )
-_IN_YEAR = re.compile(r"\b(?:in|during|for)\s+((?:19[5-9]\d|20\d\d))\b")
+# "\b(?:in|during|for)\s+(year)\b", written to open with a character class so the regex engine skips
+# ahead to candidate letters instead of trying every position of a whole note (twice as fast).
+_IN_YEAR = re.compile(r"[idf](?:(?<=\bi)n|(?<=\bd)uring|(?<=\bf)or)\s+((?:19[5-9]\d|20\d\d))\b")
 _ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _BOLD_LINE = re.compile(r"\*\*[^*]+\*\*:?\s*$")  # "**Coding Intensity ($600B total):**" heads what follows
@@ -727,7 +729,7 @@ class Extractor:
 
     def extract(self, note: NoteText) -> list[Fact]:
         abbreviations = self._abbreviations(note)
-        default_period, default_source = self._default_period(note)
+        default = None  # the note's own period, (label, source): worked out only if a fact needs it
         facts: list[Fact] = []
         sentence_index = 0
         paragraph_period: tuple[str, str] | None = None
@@ -781,7 +783,9 @@ class Extractor:
                     if period is None and heading_period:
                         period, source = heading_period, "heading"
                     if period is None:
-                        period, source = default_period, default_source
+                        if default is None:
+                            default = self._default_period(note)
+                        period, source = default
                     facts.append(_replace(fact, period=period, period_source=source, section=section))
         return facts
 

@@ -133,3 +133,12 @@ def test_period_gate_never_hides_a_period():
     for text in _random_texts(alphabet, 20000, seed=11) + [sentence for sentence, _ in GOLDEN]:
         if not facts._may_have_period(text):
             assert facts._find_periods(text) == [], text
+
+
+def test_year_after_in_pattern_matches_the_plain_one():
+    import re
+
+    plain = re.compile(r"\b(?:in|during|for)\s+((?:19[5-9]\d|20\d\d))\b")
+    alphabet = ["in ", "during ", "for ", "2024", "1999", "1949", "x", "fin", "4", " ", "\n", "-", "é", "_"]
+    for text in _random_texts(alphabet, 20000, seed=5):
+        assert facts._IN_YEAR.findall(text) == plain.findall(text), text
