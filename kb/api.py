@@ -11,7 +11,17 @@ from .loader import Inventory
 from .model import KnowledgeBase, load_kb
 from .problems import Problem
 
-__all__ = ["ConfigError", "check", "check_kb", "check_report", "conflicts_kb", "init_kb", "open_kb", "wanted_report"]
+__all__ = [
+    "ConfigError",
+    "check",
+    "check_kb",
+    "check_report",
+    "conflicts_kb",
+    "index_kb",
+    "init_kb",
+    "open_kb",
+    "wanted_report",
+]
 
 
 def open_kb(kb_dir: Path | str | None = None, use_cache: bool = False) -> KnowledgeBase:
@@ -132,6 +142,58 @@ def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_
         cache.remember(state, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
         cache.close()
     return config, report
+
+
+def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bool = False, use_cache: bool = True):
+    """`kb index` as data: (config, IndexResult). With the cache, when no note, setting or page changed
+    since the last run wrote the index, the pages are known to be current and nothing is rebuilt."""
+    import pickle
+
+    from .index import IndexResult, write_index
+
+    config = load_config(Path(kb_dir) if kb_dir is not None else None)
+    out = (Path(out_dir) if out_dir is not None else config.root / config.index_dir).resolve()
+    cache = None
+    if use_cache:
+        from .cache import open_cache
+
+        cache = open_cache(config)
+    if cache is None:
+        return config, write_index(load_kb(config), out, dry_run=dry_run)
+    state, inventory = kb_state(config, cache, "index", (str(out), _files_under(out)))
+    remembered = cache.memo(state) if not dry_run else None
+    if remembered is not None:
+        try:
+            pages, problems = pickle.loads(remembered)
+            cache.close()
+            return config, IndexResult(out, pages, [], [], problems)
+        except Exception:  # noqa: BLE001 - an unreadable answer is recomputed, never an error
+            pass
+    result = write_index(load_kb(config, cache, inventory), out, dry_run=dry_run)
+    if not dry_run:
+        # Keyed by the files as this run left them: the pages it wrote are part of the state.
+        after, _ = kb_state(config, cache, "index", (str(out), _files_under(out)))
+        cache.remember(after, pickle.dumps((result.pages, result.problems), protocol=pickle.HIGHEST_PROTOCOL))
+    cache.close()
+    return config, result
+
+
+def _files_under(folder: Path) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of every file under `folder`, for a cache key (the index folder may be
+    outside the KB, or excluded from it)."""
+    import os
+
+    found = []
+    for root, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(root, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            found.append((path, stat.st_size, stat.st_mtime_ns))
+    return found
 
 
 def check_report(kb: KnowledgeBase, problems: list[Problem]) -> dict:

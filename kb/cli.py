@@ -286,12 +286,12 @@ def index(
 
     Only pages whose bytes change are rewritten; files kb did not generate are never touched.
     """
-    from .index import write_index
+    from .api import index_kb
 
-    knowledge = _open(kb, no_cache)
     try:
-        result = write_index(knowledge, out, dry_run=dry_run)
-        _done(knowledge)
+        _, result = index_kb(kb, out, dry_run=dry_run, use_cache=not no_cache)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write the index: {exc}") from None
     if format is ReportFormat.json:

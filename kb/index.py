@@ -119,6 +119,7 @@ class _PageWriter:
         self.style = kb.config.index_links
         self.lines_cache: dict[str, list[str]] = {}
         self._targets: dict[tuple[str, str], str] = {}  # (page folder, KB file) -> quoted relative path
+        self._quoted: dict[str, str] = {}  # the part after "../" -> quoted: urllib's quote is slow
         self._root = str(kb.config.root)
         self._out = str(out_dir)
 
@@ -133,7 +134,13 @@ class _PageWriter:
         quoted = self._targets.get((page_dir, target))
         if quoted is None:
             relative = os.path.relpath(os.path.join(self._root, target), os.path.join(self._out, page_dir))
-            quoted = quote(relative.replace(os.sep, "/"), safe="/")
+            relative = relative.replace(os.sep, "/")
+            rest = relative.lstrip("./")
+            ups = relative[: len(relative) - len(rest)]  # "../../": nothing in it to quote
+            quoted = self._quoted.get(rest)
+            if quoted is None:
+                quoted = self._quoted[rest] = quote(rest, safe="/")
+            quoted = ups + quoted
             self._targets[(page_dir, target)] = quoted
         markdown = f"[{_escape(label)}]({quoted})"
         if self.style == "markdown":
@@ -465,10 +472,11 @@ def write_index(kb: KnowledgeBase, out_dir: Path | None = None, dry_run: bool = 
     pages = build_pages(kb, out_dir)
     result.pages = len(pages)
     display_root = kb.config.root
+    shown_dir = _display(out_dir, display_root)
     for relpath in sorted(pages):
         target = out_dir / relpath
         data = (pages[relpath].rstrip("\n") + "\n").encode("utf-8")
-        shown = _display(target, display_root)
+        shown = str(target) if os.path.isabs(shown_dir) else posixpath.join(shown_dir, relpath).removeprefix("./")
         if target.exists():
             if not target.is_file() or not _is_generated(target):
                 result.problems.append(

@@ -150,3 +150,35 @@ def test_marker_is_the_first_line(tmp_path):
     result = write_index(load(tmp_path))
     for path in result.out_dir.rglob("*.md"):
         assert path.read_text().splitlines()[0] == MARKER
+
+
+def test_cached_index_skips_an_unchanged_kb_and_notices_every_change(tmp_path, monkeypatch):
+    import kb.index
+    from kb.api import index_kb
+
+    write_files(tmp_path, FILES)
+    _, first = index_kb(tmp_path)
+    assert first.written and first.pages == len(first.written)
+    pages = {path: path.read_bytes() for path in first.out_dir.rglob("*.md")}
+    with monkeypatch.context() as patch:
+        patch.setattr(kb.index, "write_index", lambda *args, **kwargs: pytest.fail("an unchanged KB was rebuilt"))
+        _, again = index_kb(tmp_path)
+    assert (again.pages, again.written, again.removed) == (first.pages, [], [])
+    assert {path: path.read_bytes() for path in first.out_dir.rglob("*.md")} == pages
+
+    some_page = sorted(pages)[0]
+    some_page.write_bytes(pages[some_page] + b"hand edit\n")  # an edited page is put back
+    _, edited = index_kb(tmp_path)
+    assert edited.written == [some_page.relative_to(tmp_path).as_posix()]
+    assert some_page.read_bytes() == pages[some_page]
+
+    some_page.unlink()  # a deleted page is written again
+    _, deleted = index_kb(tmp_path)
+    assert deleted.written == [some_page.relative_to(tmp_path).as_posix()]
+
+    note = tmp_path / "claims" / "claim two.md"  # a changed note changes its pages
+    note.write_text(note.read_text(encoding="utf-8") + "Also [[claim three]].\n", encoding="utf-8")
+    _, changed = index_kb(tmp_path)
+    assert changed.written
+    _, uncached = index_kb(tmp_path, use_cache=False)
+    assert uncached.written == [] and uncached.pages == changed.pages
