@@ -31,8 +31,9 @@ class Cache:
         self.path = Path(root) / ".kb" / CACHE_FILE
         self.fingerprint = f"{__version__}:{SCHEMA_VERSION}:{fingerprint}"
         self.db: sqlite3.Connection | None = None
-        self._note_rows: dict[str, tuple[int, int, str, bytes]] | None = {}
-        self._fact_rows: dict[str, tuple[int, int, str, bytes]] | None = {}
+        # path -> (size, mtime, hash or key, blob); None once the row was used this run
+        self._note_rows: dict[str, tuple[int, int, str, bytes] | None] | None = {}
+        self._fact_rows: dict[str, tuple[int, int, str, bytes] | None] | None = {}
         self.dirty = False
         self._pending: list[tuple[str, tuple]] = []  # row writes, sent in batches when the run ends
         try:
@@ -111,6 +112,7 @@ class Cache:
             if data is None or content_hash(data) != cached_hash:
                 return None, data
             self._touch("notes", relpath, size, mtime_ns)
+        self.note_rows[relpath] = None  # each note is asked for once a run: let its blob go
         try:
             from .loader import decode_note
 
@@ -139,6 +141,7 @@ class Cache:
         row = self.fact_rows.get(relpath)
         if row is None or row[:3] != (size, mtime_ns, key):
             return None
+        self.fact_rows[relpath] = None  # asked for once a run: let the blob go
         try:
             return pickle.loads(row[3])
         except Exception:  # noqa: BLE001
@@ -174,7 +177,12 @@ class Cache:
     def forget_missing(self, present: set[str]) -> None:
         if self.db is None:
             return
-        for table, rows in (("notes", self.note_rows), ("facts", self.fact_rows)):
+        for table, rows in (("notes", self.note_rows), ("facts", self._fact_rows)):
+            if rows is None:  # facts not read this run (kb check): only their paths are needed
+                try:
+                    rows = {row[0]: None for row in self.db.execute(f"SELECT path FROM {table}")}
+                except sqlite3.Error:
+                    continue
             for path in [p for p in rows if p not in present]:
                 del rows[path]
                 self._write(f"DELETE FROM {table} WHERE path = ?", (path,))

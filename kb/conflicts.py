@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .facts import Extractor, Fact, NoteText, _number, fact_rows, facts_from_rows
+from .facts import Extractor, Fact, FactReader, NoteText, _number, fact_rows
 from .loader import read_lines
 from .model import KnowledgeBase
 
@@ -258,7 +258,7 @@ def note_texts(kb: KnowledgeBase, skip: set[str] | frozenset = frozenset()):
         yield item.text()
 
 
-FACTS_VERSION = "2"  # bump when extraction changes, so cached facts are not reused
+FACTS_VERSION = "3"  # bump when extraction changes, so cached facts are not reused
 PARALLEL_MIN_NOTES = 400  # below this, starting worker processes costs more than it saves
 
 
@@ -279,40 +279,46 @@ def extract_facts(kb: KnowledgeBase, workers: int | None = None) -> list[Fact]:
     aliases = kb.config.conflict_aliases
     cache = kb.cache
     cached: dict[str, list[Fact]] = {}
+    reader = FactReader()
     if cache is not None:
         for path, note in kb.notes.items():
             found = cache.facts(path, note.size, note.mtime_ns, FACTS_VERSION)
             if found is not None:
-                cached[path] = facts_from_rows(found)
+                cached[path] = reader.facts(found)
     texts = notes_to_read(kb, skip=set(cached))
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    fresh = _extract_texts(aliases, texts, workers)
-    if cache is not None:
-        by_path: dict[str, list[Fact]] = {text.path: [] for text in texts}
-        for fact in fresh:
-            by_path[fact.path].append(fact)
-        for path, facts in by_path.items():
-            note = kb.notes[path]
-            cache.store_facts(path, note.size, note.mtime_ns, FACTS_VERSION, fact_rows(facts))
-        cached.update(by_path)
-        return [fact for path in kb.notes for fact in cached.get(path, ())]
-    return fresh
+    fresh: dict[str, list[Fact]] = {}
+    for batch, rows in _extracted_rows(aliases, texts, workers):
+        rows_of: dict[str, list[tuple]] = {text.path: [] for text in batch}
+        for row in rows:
+            rows_of[row[0]].append(row)
+        for path, note_rows in rows_of.items():
+            fresh[path] = reader.facts(note_rows)
+            if cache is not None:
+                note = kb.notes[path]
+                cache.store_facts(path, note.size, note.mtime_ns, FACTS_VERSION, note_rows)
+    cached.update(fresh)
+    return [fact for path in kb.notes for fact in cached.get(path, ())]
 
 
-def _extract_texts(aliases, texts, workers: int) -> list[Fact]:
+def _extracted_rows(aliases, texts: list[_ToRead], workers: int):
+    """(notes, rows of their facts) batch by batch, in note order; a batch is freed once read."""
     if workers <= 1 or len(texts) < PARALLEL_MIN_NOTES:
-        return facts_from_rows(_extract_chunk((aliases, texts)))
+        yield texts, _extract_chunk((aliases, texts))
+        return
     import multiprocessing
 
     size = -(-len(texts) // (workers * 4))
-    chunks = [(aliases, texts[start : start + size]) for start in range(0, len(texts), size)]
+    batches = [texts[start : start + size] for start in range(0, len(texts), size)]
     try:
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with context.Pool(workers) as pool:
-            parts = pool.map(_extract_chunk, chunks)
+        pool = context.Pool(workers)
     except (OSError, RuntimeError):
-        parts = [_extract_chunk(chunk) for chunk in chunks]
-    return [Fact(*row) for part in parts for row in part]
+        for batch in batches:
+            yield batch, _extract_chunk((aliases, batch))
+        return
+    with pool:
+        yield from zip(batches, pool.imap(_extract_chunk, [(aliases, batch) for batch in batches]), strict=True)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter
 
 # ---------------------------------------------------------------------------- vocabulary
 
@@ -564,16 +563,91 @@ class Fact:
         }
 
 
-_FACT_FIELDS = attrgetter(*(f.name for f in fields(Fact)))
-
-
 def fact_rows(facts: list[Fact]) -> list[tuple]:
-    """Facts as plain tuples: pickled several times faster than the objects (worker results, the cache)."""
-    return list(map(_FACT_FIELDS, facts))
+    """Facts as plain tuples, numbers as their text: pickled several times faster than the objects
+    (worker results, the cache), and read back with `FactReader` sharing equal values."""
+    return [
+        (
+            f.path,
+            f.line,
+            f.start,
+            f.end,
+            f.text,
+            f.sentence,
+            str(f.value),
+            f.unit,
+            str(f.half),
+            str(f.loose),
+            f.hedge,
+            f.hedge_kind,
+            None if f.range_high is None else str(f.range_high),
+            f.role,
+            f.period,
+            f.period_source,
+            f.measure,
+            f.modifiers,
+            f.subject,
+            f.entities,
+            f.modality,
+            f.sentence_index,
+            f.section,
+            tuple(map(str, f.sentence_values)),
+        )
+        for f in facts
+    ]
 
 
-def facts_from_rows(rows: list[tuple]) -> list[Fact]:
-    return [Fact(*row) for row in rows]
+class FactReader:
+    """Facts back from rows. Equal numbers, labels and tuples are stored once across all the rows read:
+    a 100,000-note KB holds a million facts, most repeating a precision, a period or a unit."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, Decimal] = {}  # by text: Decimal("2") and Decimal("2.0") stay distinct
+        self._values: dict[tuple[str, ...], tuple[Decimal, ...]] = {}
+        self._shared: dict = {}
+
+    def number(self, text: str) -> Decimal:
+        value = self._numbers.get(text)
+        if value is None:
+            value = self._numbers[text] = Decimal(text)
+        return value
+
+    def facts(self, rows: list[tuple]) -> list[Fact]:
+        number, share, values = self.number, self._shared.setdefault, self._values
+        out = []
+        for row in rows:
+            sentence_values = values.get(row[23])
+            if sentence_values is None:
+                sentence_values = values[row[23]] = tuple(map(number, row[23]))
+            out.append(
+                Fact(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    share(row[4], row[4]),
+                    row[5],
+                    number(row[6]),
+                    share(row[7], row[7]),
+                    number(row[8]),
+                    number(row[9]),
+                    row[10],
+                    row[11],
+                    None if row[12] is None else number(row[12]),
+                    share(row[13], row[13]),
+                    share(row[14], row[14]),
+                    share(row[15], row[15]),
+                    share(row[16], row[16]),
+                    share(row[17], row[17]),
+                    share(row[18], row[18]),
+                    share(row[19], row[19]),
+                    share(row[20], row[20]),
+                    row[21],
+                    row[22],
+                    sentence_values,
+                )
+            )
+        return out
 
 
 def _number(value: Decimal):
