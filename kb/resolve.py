@@ -35,7 +35,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-@lru_cache(maxsize=1 << 16)  # titles are slugified by resolution, suggestions and duplicate checks alike
+@lru_cache(maxsize=1 << 18)  # titles are slugified by resolution, suggestions and duplicate checks alike
 def slugify(text: str) -> str:
     """Words only: `Hayek's knowledge-problem` -> `hayeks knowledge problem`."""
     text = _APOSTROPHES.sub("", fold(text))

@@ -75,11 +75,14 @@ class Suggester:
         if not words:
             return None
         words.sort(key=lambda word: (len(self.postings[word]), word))
-        candidates: set[str] = set()
+        candidates: dict[str, None] = {}
         for word in words[:_RARE_WORDS]:
-            candidates.update(self.postings[word][:MAX_CANDIDATES])
-        best = process.extractOne(key, sorted(candidates), scorer=fuzz.ratio, score_cutoff=SPELLING_CUTOFF)
-        if best is None:
+            candidates.update(dict.fromkeys(self.postings[word][:MAX_CANDIDATES]))
+        # Every close slug, then the best; a tie goes to the slug that sorts first. (Sorting hundreds of
+        # candidates per broken link cost more than scoring them.)
+        close = process.extract(key, list(candidates), scorer=fuzz.ratio, score_cutoff=SPELLING_CUTOFF, limit=None)
+        if not close:
             return None
+        best = min(close, key=lambda found: (-found[1], found[0]))
         title = self._unique(self.title_of_slug[best[0]])
         return (title, "spelling") if title else None
