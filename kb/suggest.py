@@ -9,13 +9,13 @@ Three tests, in order of confidence, each measured on teleo-codex (see docs/chec
 3. `spelling`: one title within a small edit distance (rapidfuzz `ratio` >= 90 on slugs).
 
 Candidates come from hashed indexes (a sorted slug list for prefixes, an inverted index
-of rare words for spellings), so the cost grows with the number of broken targets, not
-with broken targets times titles.
+of rare words, by length, for spellings), so the cost grows with the number of broken
+targets, not with broken targets times titles.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 from .resolve import slugify
@@ -32,10 +32,12 @@ class Suggester:
         for title in titles_by_path.values():
             self.title_of_slug[slugify(title)].add(title)
         self.sorted_slugs = sorted(slug for slug in self.title_of_slug if slug)
+        # word -> the slugs holding it, shortest first, and their lengths (to pick a length window)
         self.postings: dict[str, list[str]] = defaultdict(list)
-        for slug in self.sorted_slugs:
+        for slug in sorted(self.sorted_slugs, key=lambda slug: (len(slug), slug)):
             for word in set(slug.split()):
                 self.postings[word].append(slug)
+        self.posting_lengths = {word: [len(slug) for slug in slugs] for word, slugs in self.postings.items()}
         self.alias_of: dict[str, set[str]] = defaultdict(set)
         for path, aliases in (aliases_by_path or {}).items():
             for alias in aliases:
@@ -75,9 +77,16 @@ class Suggester:
         if not words:
             return None
         words.sort(key=lambda word: (len(self.postings[word]), word))
+        # fuzz.ratio is 200 * common / (len(a) + len(b)) and common <= the shorter length, so a score of
+        # at least C needs lengths within (200 - C) / C of each other (11/9 for 90): only slugs in that
+        # window are candidates (in a large KB one word is in thousands of titles).
+        cutoff, size = SPELLING_CUTOFF, len(key)
+        shortest, longest = -(-size * cutoff // (200 - cutoff)), size * (200 - cutoff) // cutoff
         candidates: dict[str, None] = {}
         for word in words[:_RARE_WORDS]:
-            candidates.update(dict.fromkeys(self.postings[word][:MAX_CANDIDATES]))
+            lengths = self.posting_lengths[word]
+            start, end = bisect_left(lengths, shortest), bisect_right(lengths, longest)
+            candidates.update(dict.fromkeys(self.postings[word][start : min(end, start + MAX_CANDIDATES)]))
         # Every close slug, then the best; a tie goes to the slug that sorts first. (Sorting hundreds of
         # candidates per broken link cost more than scoring them.)
         close = process.extract(key, list(candidates), scorer=fuzz.ratio, score_cutoff=SPELLING_CUTOFF, limit=None)

@@ -53,6 +53,17 @@ def test_broken_link_suggests_close_spelling_but_not_unrelated_titles(make_kb):
     assert [p.suggestion for p in broken] == ["futarchy is manipulation resistant because attackers lose money", None]
 
 
+def test_spelling_suggestion_found_among_hundreds_of_titles_sharing_its_words():
+    from kb.suggest import Suggester
+
+    # 400 titles hold every known word of the misspelt target and sort before the right one; only
+    # titles of a length that can score 90 are candidates, so the cap on candidates does not hide it.
+    titles = {f"claims/{i}.md": f"alpha beta {'a' * i}" for i in range(1, 400)}
+    titles["claims/right.md"] = "alpha beta zulu"
+    assert Suggester(titles).suggest("alpha beta zulo") == ("alpha beta zulu", "spelling")
+    assert Suggester(titles).suggest("alpha beta unrelated words") is None
+
+
 def test_broken_link_to_an_alias_suggests_the_note(make_kb):
     kb = make_kb(
         {
