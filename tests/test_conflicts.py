@@ -332,3 +332,47 @@ def test_copies_of_a_kb_find_the_same_conflict_once(make_kb):
     found = conflicts_of(make_kb, copies)  # the same KB folder: the notes and three copies of them
     assert [c.kind for c in found] == ["unit"]  # one mix-up stated four times is one conflict
     assert [len(side.facts) for side in found[0].sides] == [4, 4]
+
+
+def _fact_state(facts) -> list[tuple]:
+    """Every field of every fact, numbers as written (Decimal 2 and 2.0 are equal but print differently)."""
+    from dataclasses import astuple
+
+    return [
+        tuple(str(v) if isinstance(v, Decimal) else v for v in astuple(f)) + (repr(f.sentence_values),) for f in facts
+    ]
+
+
+def test_fact_rows_read_back_to_the_same_facts():
+    from kb.facts import FactReader, fact_rows
+
+    from .data.facts_golden import GOLDEN
+
+    facts = [f for sentence, _ in GOLDEN for f in Extractor().extract(NoteText("n.md", "t", [sentence], 1, {}))]
+    both = "Revenue was 2.0 million in 2024 and 2 million in 2023."
+    facts += Extractor().extract(NoteText("m.md", "t", [both], 1, {}))
+    read = FactReader().facts(fact_rows(facts))
+    assert _fact_state(read) == _fact_state(facts)
+    assert {str(f.value) for f in read} >= {"2.0E+6", "2E+6"}
+
+
+def test_parallel_and_cached_extraction_give_the_facts_serial_extraction_gives(tmp_path, monkeypatch):
+    from kb import conflicts
+    from kb.cache import open_cache
+    from kb.config import load_config
+    from kb.model import load_kb
+
+    from .data.facts_golden import GOLDEN
+
+    files = {f"notes/n{i}.md": note(f"Note {i}", sentence) for i, (sentence, _) in enumerate(GOLDEN)}
+    files["notes/bad.md"] = b"\xff\xfe not utf-8 $5 million in 2024"
+    write_files(tmp_path, files)
+    config = load_config(tmp_path)
+    serial = _fact_state(conflicts.extract_facts(load_kb(config), workers=1))
+    assert len(serial) > len(GOLDEN)
+    monkeypatch.setattr(conflicts, "PARALLEL_MIN_NOTES", 1)
+    assert _fact_state(conflicts.extract_facts(load_kb(config), workers=3)) == serial
+    for _ in ("cold", "warm"):
+        cache = open_cache(config)
+        assert _fact_state(conflicts.extract_facts(load_kb(config, cache), workers=3)) == serial
+        cache.close()
