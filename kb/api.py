@@ -64,14 +64,23 @@ def kb_state(config: Config, cache, label: str, options: object = ()) -> tuple[s
     return f"{label}:{digest.hexdigest()}", inventory
 
 
-def check_kb(kb_dir: Path | str | None, select=(), ignore=(), use_cache: bool = True) -> tuple[dict, list[Problem]]:
+def check_kb(
+    kb_dir: Path | str | None, select=(), ignore=(), use_cache: bool = True, problem_dicts: bool = True
+) -> tuple[dict, list[Problem]]:
     """`kb check` as data: (report, problems). With the cache, a KB whose files and settings have not
-    changed since the last run gets that run's answer without reading a note."""
+    changed since the last run gets that run's answer without reading a note. `problem_dicts=False`
+    leaves the report's "problems" list empty (text output needs only the Problem objects, and a
+    100,000-note KB has 300,000 of them)."""
+    summary, problems = _check_kb(kb_dir, select, ignore, use_cache)
+    return {"problems": [problem.to_dict() for problem in problems] if problem_dicts else [], **summary}, problems
+
+
+def _check_kb(kb_dir, select, ignore, use_cache: bool) -> tuple[dict, list[Problem]]:
     config = load_config(Path(kb_dir) if kb_dir is not None else None)
     if not use_cache:
         kb = load_kb(config)
         problems = run_checks(kb, select, ignore)
-        return check_report(kb, problems), problems
+        return check_summary(kb, problems), problems
     from .cache import open_cache
 
     cache = open_cache(config)
@@ -86,7 +95,7 @@ def check_kb(kb_dir: Path | str | None, select=(), ignore=(), use_cache: bool = 
                 return answer
     kb = load_kb(config, cache, inventory)  # the files the state was taken of
     problems = run_checks(kb, select, ignore)
-    report = check_report(kb, problems)
+    report = check_summary(kb, problems)
     if cache is not None:
         cache.remember(state, _check_answer_bytes(report, problems))
         cache.close()
@@ -97,7 +106,7 @@ def _check_answer_bytes(report: dict, problems: list[Problem]) -> bytes:
     import marshal
 
     rows = [(p.path, p.line, p.code, p.message, p.severity, p.suggestion, p.related) for p in problems]
-    return marshal.dumps(({key: value for key, value in report.items() if key != "problems"}, rows))
+    return marshal.dumps((report, rows))
 
 
 def _check_answer_from(data: bytes) -> tuple[dict, list[Problem]] | None:
@@ -108,7 +117,7 @@ def _check_answer_from(data: bytes) -> tuple[dict, list[Problem]] | None:
         problems = [Problem(*row) for row in rows]
     except (ValueError, EOFError, TypeError):
         return None  # an answer from another version of kb: not used
-    return {"problems": [problem.to_dict() for problem in problems], **report}, problems
+    return report, problems
 
 
 def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_cache: bool = True):
@@ -198,9 +207,13 @@ def _files_under(folder: Path) -> list[tuple[str, int, int]]:
 
 def check_report(kb: KnowledgeBase, problems: list[Problem]) -> dict:
     """The JSON document of `kb check --format json`."""
+    return {"problems": [problem.to_dict() for problem in problems], **check_summary(kb, problems)}
+
+
+def check_summary(kb: KnowledgeBase, problems: list[Problem]) -> dict:
+    """The report without its problems: {"summary": {...}}."""
     severities = Counter(problem.severity for problem in problems)
     return {
-        "problems": [problem.to_dict() for problem in problems],
         "summary": {
             "notes": len(kb.notes),
             "links": len(kb.links),

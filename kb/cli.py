@@ -20,6 +20,7 @@ from . import __version__
 from .config import ConfigError
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 123
+OUTPUT_BATCH = 10_000  # problems rendered and written at a time
 
 app = typer.Typer(
     help="Check, link and index a claims knowledge base kept as Markdown in git.",
@@ -140,15 +141,17 @@ def check(
 
     selected, ignored = _codes(select), _codes(ignore)
     try:
-        report, problems = check_kb(kb, selected, ignored, use_cache=not no_cache)
+        report, problems = check_kb(
+            kb, selected, ignored, use_cache=not no_cache, problem_dicts=format is ReportFormat.json
+        )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     if format is ReportFormat.json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        lines = [problem.render() for problem in problems if not (quiet and problem.severity == "info")]
-        if lines:
-            typer.echo("\n".join(lines))
+        shown = [problem for problem in problems if not (quiet and problem.severity == "info")]
+        for start in range(0, len(shown), OUTPUT_BATCH):  # in batches: 300,000 lines are 100 MB of text
+            typer.echo("\n".join(problem.render() for problem in shown[start : start + OUTPUT_BATCH]))
         summary = report["summary"]
         typer.echo(
             f"{summary['notes']} notes, {summary['links']} links: {summary['errors']} errors, "
