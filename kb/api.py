@@ -158,6 +158,7 @@ def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bo
     since the last run wrote the index, the pages are known to be current and nothing is rebuilt."""
     import pickle
 
+    from .history import git_head
     from .index import IndexResult, write_index
 
     config = load_config(Path(kb_dir) if kb_dir is not None else None)
@@ -169,7 +170,9 @@ def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bo
         cache = open_cache(config)
     if cache is None:
         return config, write_index(load_kb(config), out, dry_run=dry_run)
-    state, inventory = kb_state(config, cache, "index", (str(out), _files_under(out)))
+    # Belief pages use git change dates: a commit changes them without changing a file.
+    head = git_head(config.root)
+    state, inventory = kb_state(config, cache, "index", (str(out), _files_under(out), head))
     remembered = cache.memo(state) if not dry_run else None
     if remembered is not None:
         try:
@@ -181,7 +184,7 @@ def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bo
     result = write_index(load_kb(config, cache, inventory), out, dry_run=dry_run)
     if not dry_run:
         # Keyed by the files as this run left them: the pages it wrote are part of the state.
-        after, _ = kb_state(config, cache, "index", (str(out), _files_under(out)))
+        after, _ = kb_state(config, cache, "index", (str(out), _files_under(out), head))
         cache.remember(after, pickle.dumps((result.pages, result.problems), protocol=pickle.HIGHEST_PROTOCOL))
     cache.close()
     return config, result

@@ -14,6 +14,16 @@ FRONT_MATTER = "front matter"
 _CHANGE_FIELDS = ("updated", "last_updated", "revised", "last_evaluated", "created", "date")
 
 
+def git_head(root: Path) -> str | None:
+    """The commit checked out at `root` (None outside git): answers built from change dates are
+    remembered under it, since a commit changes dates without changing any file."""
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() if head.returncode == 0 else None
+
+
 def git_change_dates(root: Path) -> dict[str, str] | None:
     """The date (YYYY-MM-DD) of the last commit touching each file, relative to `root`.
 

@@ -182,3 +182,22 @@ def test_cached_index_skips_an_unchanged_kb_and_notices_every_change(tmp_path, m
     assert changed.written
     _, uncached = index_kb(tmp_path, use_cache=False)
     assert uncached.written == [] and uncached.pages == changed.pages
+
+
+def test_cached_index_is_rebuilt_after_a_commit(tmp_path, monkeypatch):
+    """Belief pages use git change dates, which a commit changes without touching a file."""
+    import kb.api
+    import kb.history
+    import kb.index
+
+    write_files(tmp_path, FILES)
+    monkeypatch.setattr(kb.history, "git_head", lambda root: "commit-1")
+    kb.api.index_kb(tmp_path)
+    built = []
+    real_write_index = kb.index.write_index
+    monkeypatch.setattr(kb.index, "write_index", lambda *a, **k: built.append(1) or real_write_index(*a, **k))
+    kb.api.index_kb(tmp_path)
+    assert built == []
+    monkeypatch.setattr(kb.history, "git_head", lambda root: "commit-2")
+    kb.api.index_kb(tmp_path)
+    assert built == [1]
