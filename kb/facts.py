@@ -597,23 +597,34 @@ def fact_rows(facts: list[Fact]) -> list[tuple]:
     ]
 
 
-class FactReader:
-    """Facts back from rows. Equal numbers, labels and tuples are stored once across all the rows read:
-    a 100,000-note KB holds a million facts, most repeating a precision, a period or a unit."""
+class SharedValues:
+    """Equal numbers, labels and tuples kept once: a 100,000-note KB holds a million facts, most
+    repeating a precision (0.5), a period, a unit or a sentence's entities. The extractor shares
+    within a worker's batch, `FactReader` across batches and cached notes."""
 
     def __init__(self) -> None:
-        self._numbers: dict[str, Decimal] = {}  # by text: Decimal("2") and Decimal("2.0") stay distinct
-        self._values: dict[tuple[str, ...], tuple[Decimal, ...]] = {}
-        self._shared: dict = {}
+        self.numbers: dict[str, Decimal] = {}  # by text: Decimal("2") and Decimal("2.0") stay distinct
+        self.values: dict = {}  # strings and tuples of strings
 
     def number(self, text: str) -> Decimal:
-        value = self._numbers.get(text)
+        value = self.numbers.get(text)
         if value is None:
-            value = self._numbers[text] = Decimal(text)
+            value = self.numbers[text] = Decimal(text)
         return value
 
+    def decimal(self, value: Decimal) -> Decimal:
+        return self.numbers.setdefault(str(value), value)
+
+
+class FactReader(SharedValues):
+    """Facts back from the rows of `fact_rows`, sharing equal values across all the rows it reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sentence_values: dict[tuple[str, ...], tuple[Decimal, ...]] = {}
+
     def facts(self, rows: list[tuple]) -> list[Fact]:
-        number, share, values = self.number, self._shared.setdefault, self._values
+        number, share, values = self.number, self.values.setdefault, self._sentence_values
         out = []
         for row in rows:
             sentence_values = values.get(row[23])
@@ -794,10 +805,7 @@ class Extractor:
             ((phrase.lower(), target.lower()) for phrase, target in (aliases or {}).items()),
             key=lambda item: (-len(item[0]), item[0]),
         )
-        # Equal values, strings and tuples are stored once: a large KB holds a million facts, most
-        # repeating a precision (0.5), a period, a unit or a sentence's entities.
-        self._shared: dict = {}
-        self._numbers: dict[str, Decimal] = {}  # by text: 2 and 2.0 are equal but written differently
+        self._shared = SharedValues()  # keeps a worker's batch of facts (and its pickle) small
 
     # -- public
 
@@ -922,7 +930,7 @@ class Extractor:
             modality = "forecast"
         if _FORMULA.search(sentence):
             return []  # arithmetic ("(525,000 - 500,000) / 500,000 × 100 = 5%") states no facts
-        share = self._shared.setdefault
+        share = self._shared.values.setdefault
         entities = self._entities(sentence)
         entities = share(entities, entities)
         clean = _MULTISPACE.sub(" ", sentence).strip()
@@ -1156,10 +1164,10 @@ class Extractor:
             start + len(text),
             text,
             clean,
-            self._number(value),
+            self._shared.decimal(value),
             unit,
-            self._number(half),
-            self._number(loose),
+            self._shared.decimal(half),
+            self._shared.decimal(loose),
             hedge_text,
             hedge_kind,
             range_high,
@@ -1173,9 +1181,6 @@ class Extractor:
             modality,
             sentence_index,
         )
-
-    def _number(self, value: Decimal) -> Decimal:
-        return self._numbers.setdefault(str(value), value)
 
     def _measure(self, sentence, lowered, match, unit, abbreviations) -> tuple[str | None, tuple[str, ...]]:
         for phrase, target in self.aliases:
