@@ -284,7 +284,10 @@ def extract_facts(kb: KnowledgeBase, workers: int | None = None) -> list[Fact]:
         for path, note in kb.notes.items():
             found = cache.facts(path, note.size, note.mtime_ns, FACTS_VERSION)
             if found is not None:
-                cached[path] = reader.facts(found)
+                try:
+                    cached[path] = reader.facts(found)
+                except (TypeError, IndexError, ArithmeticError, ValueError):
+                    pass  # a damaged row is a miss: the note is read again
     texts = notes_to_read(kb, skip=set(cached))
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     fresh: dict[str, list[Fact]] = {}

@@ -88,6 +88,18 @@ def test_a_bad_row_is_a_miss_not_a_crash(root):
     assert outputs(root) == outputs(root, "--no-cache")
 
 
+def test_a_fact_row_of_the_wrong_shape_is_a_miss(root):
+    import pickle
+
+    outputs(root)
+    with sqlite3.connect(root / ".kb" / CACHE_FILE) as db:
+        db.execute("UPDATE facts SET data = ? WHERE path = 'a.md'", (pickle.dumps([("a.md", 1)]),))
+        db.execute("UPDATE facts SET data = ? WHERE path != 'a.md'", (pickle.dumps([tuple(range(24))]),))
+    with open(root / "b.md", "a", encoding="utf-8") as handle:  # so the remembered answers do not apply
+        handle.write("Another line.\n")
+    assert outputs(root) == outputs(root, "--no-cache")
+
+
 def test_locked_cache_is_bypassed(root):
     outputs(root)
     holder = sqlite3.connect(root / ".kb" / CACHE_FILE)
