@@ -142,3 +142,22 @@ def test_year_after_in_pattern_matches_the_plain_one():
     alphabet = ["in ", "during ", "for ", "2024", "1999", "1949", "x", "fin", "4", " ", "\n", "-", "é", "_"]
     for text in _random_texts(alphabet, 20000, seed=5):
         assert facts._IN_YEAR.findall(text) == plain.findall(text), text
+
+
+def test_lower_case_twins_find_what_the_ignorecase_patterns_find():
+    pairs = [
+        (facts.HYPOTHETICAL, facts._HYPOTHETICAL_LOWER),
+        (facts.FORECAST, facts._FORECAST_LOWER),
+        (facts.TARGET, facts._TARGET_LOWER),
+        (facts._HEDGE_BEFORE, facts._HEDGE_BEFORE_LOWER),
+        (facts._MODIFIER_RE, facts._MODIFIER_LOWER),
+    ]
+    alphabet = ["If ", "WOULD", "Net ", "gross", "Per Capita", "ABOUT ", "nearly ", "More Than ", "target",
+                "Forecast", "by 2030", " ", "-", "x", "$", "ſ", "K", "İ", "é", "\n", "12"]  # fmt: skip
+    for text in _random_texts(alphabet, 20000, seed=13):
+        for pattern, twin in pairs:
+            expected = [m.span() for m in pattern.finditer(text)]
+            found = facts._search_any_case(pattern, twin, text, text.lower())
+            assert (found.span() if found else None) == (expected[0] if expected else None), text
+            if text.isascii():
+                assert [m.span() for m in twin.finditer(text.lower())] == expected, text
