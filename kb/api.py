@@ -197,7 +197,7 @@ def _files_under(folder: Path) -> list[tuple[str, int, int]]:
 
     found = []
     for root, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
+        dirnames[:] = sorted(name for name in dirnames if name not in (".kb", ".git"))  # change every run
         for name in sorted(filenames):
             path = os.path.join(root, name)
             try:
