@@ -321,7 +321,7 @@ _QUANTITY = re.compile(
     (?P<sign>[-−–](?=\s?(?:US\$|[$£€¥])?\d))?
     (?P<cur>US\$|[$£€¥])?
     (?P<num>{_NUMBER})
-    (?:\s?(?:-|–|—|to)\s?(?:US\$|[$£€¥])?(?P<num2>{_NUMBER})(?=\s?(?:{_SCALE}|%|x\b|×|percent)))?
+    (?:(?<!19\d\d)(?<!20\d\d)\s?(?:-|–|—|to)\s?(?:US\$|[$£€¥])?(?P<num2>{_NUMBER})(?=\s?(?:{_SCALE}|%|x\b|×|percent)))?
     (?P<scale>\s?(?:{_SCALE}))?
     (?P<unit>\s?(?:%|percent(?:age)?\s+points?|percent|pp\b|bps\b|basis\s+points|x\b|×|
         (?:{"|".join(TOKEN_UNITS)})\b|dollars?\b|USD\b|euros?\b|pounds?\b|GBP\b|EUR\b))?
@@ -995,8 +995,11 @@ class Extractor:
                         modifiers=tuple(sorted(set(previous.modifiers) | set(fact.modifiers))),
                     )
                     facts[index] = fact
-            if fact.measure is None and fact.unit == "count":
-                continue  # a bare number with nothing counted is not a fact we can key
+            if fact.measure is None and fact.unit == "count" and fact.hedge is None and "." not in fact.text:
+                # a bare whole number with nothing counted next to it: kept only with a scale word,
+                # which states a quantity ("$75K raised", "1.2 million"); "3 of them" is not keyed
+                if not re.search(r"[A-Za-z]", fact.text):
+                    continue
             kept.append(fact)
         values = tuple(f.value for f in facts)
         for fact in kept:

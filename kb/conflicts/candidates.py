@@ -1,0 +1,76 @@
+"""Stage 3a: candidate pairs from normalised keys.
+
+Facts meet only inside a block of the same unit, role, measure concept and subject, and there only
+when their times could name the same window (the same month of a period's end or point) or one of
+them states no period. Blocks are keyed by canonical values, so a fact is placed in one block and
+the work grows with the facts, not with their pairs; a block too large to compare whole (a subject
+and measure that thousands of facts share) is compared by time bucket only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .normalise import Norm
+
+UNIT_CLASS = {"bps": "pp"}
+BIG_BLOCK = 400  # above this many facts a block's undated facts meet only their own bucket
+
+
+def block_key(norm: Norm) -> tuple | None:
+    fact = norm.fact
+    if norm.concept is None or norm.role == "from":
+        return None
+    return (UNIT_CLASS.get(fact.unit, fact.unit), norm.role, norm.concept, norm.direction if norm.role == "delta" else "")
+
+
+def _time_bucket(norm: Norm) -> object:
+    if norm.when is None or norm.when_source == "note date":
+        return "undated"
+    return (norm.when.calendar, norm.when.end)
+
+
+def candidate_pairs(norms: list[Norm]) -> Iterator[tuple[int, int]]:
+    """Index pairs (i < j) worth deciding, deterministic in order. Inside a block (unit, role,
+    concept) facts meet when they share a subject and a time bucket; a fact naming no subject meets
+    every subject of its bucket; an undated fact meets the dated facts of its own subject."""
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for index, norm in enumerate(norms):
+        key = block_key(norm)
+        if key is not None:
+            blocks[key].append(index)
+    seen: set[tuple[int, int]] = set()
+
+    def emit(i: int, j: int):
+        pair = (i, j) if i < j else (j, i)
+        if i != j and pair not in seen:
+            seen.add(pair)
+            yield pair
+
+    for key in sorted(blocks, key=lambda k: tuple(map(str, k))):
+        members = blocks[key]
+        if len(members) < 2:
+            continue
+        cells: dict[tuple, list[int]] = defaultdict(list)
+        for i in members:
+            cells[(norms[i].subject or "", _time_bucket(norms[i]))].append(i)
+        by_time: dict[object, list[tuple]] = defaultdict(list)
+        for cell in cells:
+            by_time[cell[1]].append(cell)
+        for cell in sorted(cells, key=str):
+            subject, bucket = cell
+            group = cells[cell]
+            for position, i in enumerate(group):
+                for j in group[position + 1 :]:
+                    yield from emit(i, j)
+            if subject == "":
+                for other in sorted(by_time[bucket], key=str):
+                    if other != cell:
+                        for i in group:
+                            for j in cells[other]:
+                                yield from emit(i, j)
+            if bucket != "undated" and len(members) <= BIG_BLOCK:
+                for i in group:
+                    for j in cells.get((subject, "undated"), ()):
+                        yield from emit(i, j)

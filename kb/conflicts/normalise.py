@@ -1,0 +1,461 @@
+"""Stage 2: each extracted fact normalised to what it is about.
+
+For every fact: the measure as a canonical concept (built-in vocabulary, verbs on either side of the
+number, kb.toml aliases, else the counted noun's own lemma), the subject as a canonical entity (KB
+entity notes and their aliases first, then names in the clause, possessives and demonyms folded,
+attributions such as "Tessera Research said" skipped, else the note's main entity), the time as a
+`When` (from the clause, then the sentence, the paragraph or heading, the title; the note's own date
+only as a labelled lower tier) and the modality of the clause that holds the number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..facts import Fact
+from .periods import TimeMention, When, find_times, month_index, parse_date
+from .vocabulary import (
+    ATTRIBUTION_BEFORE,
+    CHANGE_WORDS,
+    CORPORATE_SUFFIXES,
+    MODIFIER_WORDS,
+    NOT_MEASURES,
+    NOT_NAMES,
+    PLACE_ALIASES,
+    REPORTING_VERBS,
+    WORLD_WORDS,
+    concept_index,
+    lemma,
+)
+
+_PHRASES, CONCEPT_KINDS = concept_index()
+_LONGEST = max(len(key) for key in _PHRASES)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.&-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*")
+_NAME = re.compile(
+    r"(?<![\w@])(?:@[A-Za-z0-9_]+|[A-Z][A-Za-z0-9&.'’-]*[A-Za-z0-9](?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][A-Za-z0-9&.'’-]*[A-Za-z0-9])*|[A-Z]{2,})"
+)
+_CLAUSE_BREAK = re.compile(
+    r";|\s[—–]\s|,\s+(?:while|but|whereas|although|though|which|who|compared|against|versus|and\s+(?=[a-z]+\s+\S*\d))\b"
+    r"|\s(?:vs\.?|versus|while|whereas|although|but)\s|\.\s",
+    re.I,
+)
+_FORECAST = re.compile(
+    r"\b(?:expects?|expected|expecting|forecasts?|forecasted|projects?|projected|projections?|projecting|guidance|"
+    r"guided|targets?|targeted|targeting|aims?|aiming|plans?|planned|planning|goal|will|would|could|might|should|"
+    r"outlook|predicts?|predicted|anticipates?|anticipated|estimates?\s+(?:that\s+)?.*\bwill|likely|intends?|"
+    r"hopes?|seeks?|wants?|up\s+to|as\s+much\s+as|if|suppose|assuming|"
+    r"scenario|hypothetical)\b",
+    re.I,
+)
+_VOTE = re.compile(r"\b(?:preferred|proposed|proposal|minority|dissent(?:ed|ing)?)\b", re.I)
+_UP = re.compile(r"\b(?:up|rose|rise|rising|grew|grow|growing|growth|increased?|increasing|gained?|jumped|climbed|higher|surged?|added|\+)\W*$", re.I)
+_DOWN = re.compile(r"\b(?:down|fell|fall|falling|declined?|declining|dropped|drop|decreased?|lower|shrank|cut|slid|plunged?|reduced?|−|-)\W*$", re.I)
+_NOT_WORD = re.compile(r"[\W_]+")
+_HARD_BREAK = re.compile(r";|\s[—–]\s|\b(?:while|whereas|but|although|though|versus|vs\.?|against)\b|\.\s", re.I)
+_OF_NAME = re.compile(r"\b(?:of|for|at|by)\s+(?:the\s+)?$", re.I)
+
+
+@dataclass(slots=True)
+class NoteContext:
+    path: str
+    title: str
+    kind: str  # note type
+    anchor: date | None  # the note's own date (`date`, else `created`)
+    anchor_field: str
+    main_entity: str | None
+    publishers: frozenset[str]  # names that report, not subjects: author, site, research firm in the title
+    year: int | None = None  # the year the note is mostly about ("in 2024" most often)
+
+
+@dataclass(slots=True)
+class Norm:
+    """A fact and what it is about."""
+
+    fact: Fact
+    concept: str | None
+    concept_confidence: float  # 1.0 vocabulary next to the number ... 0.4 a guessed head noun
+    concept_kind: str
+    modifiers: frozenset[str]
+    subject: str | None  # canonical
+    subject_source: str  # clause | sentence | note | none
+    when: When | None
+    when_source: str  # clause | sentence | context | title | note date | none
+    modality: str  # asserted | forecast | question | hypothetical | vote
+    direction: str  # up | down | "" (for changes)
+    role: str  # level | delta | from
+    part: str | None  # a label that separates a member from the aggregate ("(ACO)")
+    clause_words: frozenset[str]
+    vintage: int | None  # month a forecast was made (the note's date)
+    normal_sentence: str = ""
+    counted: str | None = None  # the noun right after the number ("units"), for the note's own measure
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def tier(self) -> str:
+        return "dated" if self.when is not None and self.when_source != "note date" else "undated"
+
+
+def canonical_name(name: str) -> str:
+    """Possessives, punctuation, corporate endings and place aliases folded: "Germany's" -> germany,
+    "the U.S." -> united states, "Ryanair Holdings plc" -> ryanair."""
+    text = name.strip().strip("\"'“”").lower()
+    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    text = re.sub(r"^the\s+", "", text)
+    if text in PLACE_ALIASES:
+        return PLACE_ALIASES[text]
+    words = text.replace(",", " ").split()
+    while len(words) > 1 and words[-1] in CORPORATE_SUFFIXES:
+        words.pop()
+    text = " ".join(words)
+    return PLACE_ALIASES.get(text, text)
+
+
+class EntityIndex:
+    """Names the KB knows: entity notes (name, title, file name, `aliases`, `handles`) and the names its
+    wikilinks point to. Each maps to one canonical name; such names are never "too common"."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}  # lower-case surface -> canonical
+        self.first_words: dict[str, str] = {}  # "ryanair" -> "ryanair holdings" (a distinctive first word)
+
+    def add(self, canonical: str, surfaces) -> None:
+        canonical = canonical_name(canonical)
+        if not canonical:
+            return
+        for surface in surfaces:
+            if isinstance(surface, str) and surface.strip():
+                key = canonical_name(surface.lstrip("@"))
+                if len(key) >= 2:
+                    self.names.setdefault(key, canonical)
+                    slug = key.replace("-", " ")
+                    self.names.setdefault(slug, canonical)
+        first = canonical.split()[0] if canonical.split() else ""
+        if len(first) >= 4 and first not in NOT_NAMES and first not in self.first_words:
+            self.first_words[first] = canonical
+
+    def resolve(self, surface: str) -> str:
+        key = canonical_name(surface)
+        found = self.names.get(key)
+        if found:
+            return found
+        words = key.split()
+        if words and words[0] in self.first_words and len(words) <= 3:
+            return self.first_words[words[0]]
+        return key
+
+
+def note_subject(title: str, body_names: Counter, index: EntityIndex, entity_name: str | None, publishers) -> str | None:
+    """The note's main entity: an entity note's own name; else the most mentioned name of the title
+    and body (title names count three times); publishers and places of dateline excluded."""
+    if entity_name:
+        return index.resolve(entity_name)
+    counts = Counter()
+    for name, count in body_names.items():
+        counts[name] += count
+    for surface in _names(title):
+        counts[index.resolve(surface)] += 3
+    for publisher in publishers:
+        counts.pop(publisher, None)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
+_TIME_TOKEN = re.compile(r"(?:FY|CY|PY|Q[1-4]|H[12]|[1-4]Q)'?\d{0,4}", re.I)
+
+
+def _name_words(surface: str) -> list[str]:
+    """The words of a capitalised run that name something: measure words ("Bank Rate", "Passengers")
+    and time tokens ("FY25", "Q4") dropped."""
+    words = surface.split()
+    keep = [True] * len(words)
+    lemmas = [lemma(w) for w in words]
+    for i in range(len(words)):
+        if _TIME_TOKEN.fullmatch(words[i]) or (lemmas[i],) in _PHRASES:
+            keep[i] = False
+        if i + 1 < len(words) and (lemmas[i], lemmas[i + 1]) in _PHRASES:
+            keep[i] = keep[i + 1] = False
+    return [w for w, k in zip(words, keep, strict=True) if k]
+
+
+def _names(text: str) -> list[str]:
+    out = []
+    for match in _NAME.finditer(text):
+        surface = match.group(0)
+        words = _name_words(surface)
+        while words and words[0].lower().strip("'’") in NOT_NAMES:
+            words.pop(0)
+        while words and words[-1].lower().strip("'’") in NOT_NAMES:
+            words.pop()
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
+class Normaliser:
+    def __init__(self, index: EntityIndex, aliases: dict[str, str] | None = None) -> None:
+        self.index = index
+        # kb.toml aliases: a phrase -> "modifiers concept"
+        self.aliases = sorted(
+            ((p.lower(), t.lower()) for p, t in (aliases or {}).items()), key=lambda item: (-len(item[0]), item[0])
+        )
+        self.learned: dict[str, str] = {}  # short form -> concept, learned across the KB
+
+    def learn_short_forms(self, sentences) -> None:
+        """ "monthly active users (MAUs)": MAU means what "user" means, everywhere in the KB."""
+        for sentence in sentences:
+            for match in re.finditer(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Z][A-Za-z]{1,9}?)s?\)", sentence):
+                words = [w for w in match.group(1).split() if w.lower() not in ("of", "and", "the", "for", "&")]
+                short = match.group(2)
+                if len(short) < 2 or len(words) < len(short):
+                    continue
+                tail = words[-len(short) :]
+                if "".join(w[0].upper() for w in tail) != short.upper():
+                    continue
+                concept = self._concept_of_words([lemma(w) for w in tail])
+                if concept:
+                    self.learned.setdefault(lemma(short), concept)
+
+    def _concept_of_words(self, lemmas: list[str]) -> str | None:
+        for size in range(min(_LONGEST, len(lemmas)), 0, -1):
+            for start in range(len(lemmas) - size, -1, -1):
+                found = _PHRASES.get(tuple(lemmas[start : start + size]))
+                if found:
+                    return found
+        return None
+
+    def normalise(self, fact: Fact, note: NoteContext) -> Norm:
+        sentence = fact.sentence
+        position = _position(fact)
+        start, end = position, position + len(fact.text)
+        clause_start, clause_end = _clause(sentence, start, end)
+        clause = sentence[clause_start:clause_end]
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(sentence)]
+        before_tokens = [t for t in tokens if clause_start <= t[0] and t[1] <= start]
+        after_tokens = [t for t in tokens if t[0] >= end and t[1] <= clause_end]
+        reasons: list[str] = []
+
+        # -- measure
+        concept, confidence, modifiers = self._measure(fact, sentence, clause, before_tokens, after_tokens)
+        counted = lemma(after_tokens[0][2]) if after_tokens and after_tokens[0][2][0].isalpha() else None
+        kind = CONCEPT_KINDS.get(concept or "", "flow")
+
+        # -- role and direction
+        role = {"to": "level"}.get(fact.role, fact.role)
+        lead = sentence[max(clause_start, start - 40) : start]
+        direction = ""
+        if _DOWN.search(lead) or fact.value < 0:
+            direction = "down"
+        elif _UP.search(lead):
+            direction = "up"
+        if fact.unit in ("%", "pp") and direction and role == "level":
+            near = " ".join(t[2] for t in before_tokens[-3:])
+            if _UP.search(near + " ") or _DOWN.search(near + " ") or sentence[max(0, start - 2) : start].strip() in "(+−-":
+                role = "delta"
+        if fact.unit in ("%", "pp") and sentence[end : end + 12].lstrip().lower().startswith(("increase", "decrease", "rise", "fall", "drop", "growth", "decline", "cut", "reduction", "gain", "jump")):
+            role = "delta"
+            direction = direction or ("down" if re.match(r"\s*(?:decrease|fall|drop|decline|cut|reduction)", sentence[end:], re.I) else "up")
+        if fact.unit == "pp" or (fact.unit in ("%",) and re.search(r"\b(?:cut|raised|lowered|hiked|reduced)\s+(?:\w+\s+){0,4}by\s*$", lead, re.I)):
+            if re.search(r"\b(?:cut|lower|reduc|fell|down)", lead, re.I):
+                role, direction = "delta", "down"
+
+        # -- time
+        mentions = find_times(sentence, note.anchor if note.anchor_field == "date" else None, _context_year(fact) or note.year)
+        when, when_source = _bind_time(mentions, start, end, clause_start, clause_end, role)
+        if when is None and fact.period and fact.period_source in ("paragraph", "heading", "title"):
+            parsed = find_times(fact.period.replace("-Q", " Q"), note.anchor)
+            if parsed:
+                when, when_source = parsed[0].when, {"document": "title"}.get(fact.period_source, "context")
+        if when is None and note.year is not None:
+            when, when_source = When("year", month_index(note.year, 1), month_index(note.year, 12), "", str(note.year)), "document"
+        if when is None and note.anchor is not None:
+            point = month_index(note.anchor.year, note.anchor.month)
+            when, when_source = When("point", point, point, "", f"{note.anchor.isoformat()} ({note.anchor_field})"), "note date"
+
+        # -- modality
+        modality = fact.modality if fact.modality in ("question", "hypothetical") else "asserted"
+        if modality == "asserted":
+            if _FORECAST.search(clause) or any(m.prospective and clause_start <= m.start < clause_end for m in mentions):
+                modality = "forecast"
+            elif _VOTE.search(clause):
+                modality = "vote"
+            elif fact.modality == "target":
+                modality = "forecast"
+            elif when is not None and note.anchor is not None and when_source != "note date":
+                if when.calendar == "" and when.start > month_index(note.anchor.year, note.anchor.month):
+                    modality = "forecast"  # a period that had not begun when the note was written
+        vintage = month_index(note.anchor.year, note.anchor.month) if note.anchor else None
+
+        # -- subject
+        subject, subject_source = self._subject(sentence, clause_start, clause_end, start, end, note)
+
+        clause_words = frozenset(
+            lemma(t[2]) for t in tokens if clause_start <= t[0] < clause_end and t[2][0].isalpha() and lemma(t[2]) not in NOT_MEASURES
+        )
+        return Norm(
+            fact=fact,
+            concept=concept,
+            concept_confidence=confidence,
+            concept_kind=kind,
+            modifiers=frozenset(modifiers),
+            subject=subject,
+            subject_source=subject_source,
+            when=when,
+            when_source=when_source,
+            modality=modality,
+            direction=direction,
+            role=role,
+            part=fact.subject,
+            clause_words=clause_words,
+            vintage=vintage,
+            normal_sentence=_NOT_WORD.sub(" ", sentence.lower()).strip(),
+            counted=counted,
+            reasons=reasons,
+        )
+
+    def _measure(self, fact, sentence, clause, before, after):
+        near = before[-5:] + after[:4]
+        lowered = " ".join(t[2] for t in near).lower()
+        modifiers = set()
+        for surface, canonical in MODIFIER_WORDS.items():
+            if re.search(rf"\b{re.escape(surface).replace('-', '[- ]')}\b", lowered):
+                modifiers.add(canonical)
+        if re.search(r"\b(?:a|per)\s+(?:month|mo)\b|/month|/mo\b", lowered):
+            modifiers.add("monthly")
+        if re.search(r"\b(?:a|per)\s+year\b|/year|/yr\b|\bannually\b", lowered):
+            modifiers.add("annual")
+        if re.search(r"\bper\s+(?:person|capita|head|beneficiary|guest|passenger|user|share|employee)\b", lowered):
+            modifiers.add("per-capita")
+        for phrase, target in self.aliases:
+            if phrase in lowered:
+                *mods, head = target.split()
+                modifiers.update(MODIFIER_WORDS.get(m, m) for m in mods)
+                return self._concept_of_words([lemma(head)]) or lemma(head), 1.0, modifiers
+        best: tuple[float, str, float] | None = None
+        lemmas_before = [lemma(t[2]) for t in before]
+        lemmas_after = [lemma(t[2]) for t in after[:3]]  # the counted noun, a verb after it ("iPhones shipped")
+        # phrases after the number (the counted noun, "raised"), then before ("revenue of", "shipped")
+        for side, lemmas in (("after", lemmas_after), ("before", lemmas_before)):
+            for size in range(min(_LONGEST, len(lemmas)), 0, -1):
+                for i in range(len(lemmas) - size + 1):
+                    key = tuple(lemmas[i : i + size])
+                    concept = _PHRASES.get(key) or (self.learned.get(key[0]) if size == 1 else None)
+                    if concept is None:
+                        continue
+                    distance = i if side == "after" else len(lemmas) - (i + size)
+                    score = distance + (0.0 if side == "after" else 0.5) - 0.1 * size
+                    if best is None or score < best[0]:
+                        best = (score, concept, 1.0 if distance <= 4 else 0.85 if distance <= 8 else 0.7)
+        if best is not None and best[0] <= 12:
+            return best[1], best[2], modifiers
+        # no vocabulary: the counted noun right after the number, else the nearest noun before it
+        for lemmas in (lemmas_after[:2], list(reversed(lemmas_before[-3:]))):
+            for word in lemmas:
+                if word and word[0].isalpha() and word not in NOT_MEASURES and word not in CHANGE_WORDS and len(word) > 2:
+                    return "~" + word, 0.4, modifiers
+        return None, 0.0, modifiers
+
+    def _subject(self, sentence, clause_start, clause_end, start, end, note):
+        candidates: list[tuple[float, str, str]] = []
+        for match in _NAME.finditer(sentence):
+            surface = match.group(0)
+            words = _name_words(surface)
+            if not words:
+                continue
+            lead = surface.find(words[0])
+            words = surface[lead:].split()[: len(surface[lead:].split())]
+            words = [w for w in words if w in _name_words(surface)]
+            while words and words[0].lower().strip("'’") in NOT_NAMES:
+                lead += len(words[0]) + 1
+                words.pop(0)
+            while words and words[-1].lower().strip("'’") in NOT_NAMES:
+                words.pop()
+            if not words:
+                continue
+            name = " ".join(words)
+            at = match.start() + lead
+            if at == 0 and len(words) == 1 and name.lower() not in self.index.names and not name.isupper():
+                pass  # a capitalised first word may be a name; kept, but the index decides below
+            follow = sentence[match.end() : match.end() + 40]
+            precede = sentence[max(0, at - 40) : at]
+            canonical = self.index.resolve(name)
+            if canonical in note.publishers or REPORTING_VERBS.match(follow) or ATTRIBUTION_BEFORE.search(precede):
+                continue  # who says it, not what it is about
+            if canonical in {"q1", "q2", "q3", "q4"} or re.fullmatch(r"[a-z]?\d.*", canonical):
+                continue
+            inside = clause_start <= at < clause_end
+            if at + len(name) <= start:
+                between = sentence[at + len(name) : start]
+                distance = start - (at + len(name)) + 150 * len(_HARD_BREAK.findall(between))
+            elif at >= end and _OF_NAME.search(sentence[max(end, at - 6) : at]) and at - end <= 30:
+                distance = (at - end) * 1.5 + 10  # "revenue of $5M for Acme"
+            else:
+                continue
+            known = canonical in self.index.names.values()
+            weight = distance - (15 if known else 0)
+            candidates.append((weight, canonical, "clause" if inside else "sentence"))
+        lowered = sentence.lower()
+        for word in WORLD_WORDS:
+            found = re.search(rf"\b{re.escape(word)}\b", lowered)
+            if found and found.start() < start and found.start() >= clause_start:
+                candidates.append((start - found.end() + 5, "(world)", "clause"))
+        if candidates:
+            candidates.sort()
+            weight, canonical, source = candidates[0]
+            if weight < 260:
+                return canonical, source
+        if note.main_entity:
+            return note.main_entity, "note"
+        return None, "none"
+
+
+def _position(fact: Fact) -> int:
+    """Where the fact's text sits in its (space-collapsed) sentence."""
+    text = " ".join(fact.text.split())
+    found = fact.sentence.find(text)
+    return max(found, 0)
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    left, right = 0, len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.end() <= start:
+            left = max(left, match.end())
+        elif match.start() >= end:
+            right = min(right, match.start())
+            break
+    return left, right
+
+
+def _context_year(fact: Fact) -> int | None:
+    if fact.period and fact.period_source in ("clause", "sentence", "paragraph", "heading", "title"):
+        found = re.search(r"(?:19|20)\d\d", fact.period)
+        if found and "note date" not in fact.period:
+            return int(found.group(0))
+    return None
+
+
+def _bind_time(mentions: list[TimeMention], start, end, clause_start, clause_end, role):
+    """The time a value is about: a time right after it ("X in 2024", "X (FY24)"), else the nearest
+    before it in its clause, else elsewhere in the sentence; a time far after the value or in another
+    clause counts for less. A reference such as "from 2023" binds only the "from" side of a change."""
+    usable = [m for m in mentions if not m.reference or role == "from"]
+    if not usable:
+        return None, "none"
+
+    def distance(m: TimeMention) -> float:
+        inside = clause_start <= m.start < clause_end
+        if m.start >= end:
+            gap = m.start - end
+            cost = gap if gap <= 24 else gap + 100
+        else:
+            cost = (start - m.end) * 1.2 + 2
+        return cost + (0 if inside else 60)
+
+    best = min(usable, key=lambda m: (distance(m), m.start))
+    inside = clause_start <= best.start < clause_end
+    return best.when, "clause" if inside else "sentence"

@@ -1,0 +1,140 @@
+"""Stage 3b: a scored decision on whether two facts state the same quantity.
+
+Evidence for and against is added up with its reasons: how sure each measure is, whether the
+subjects match and how they were found, whether the times name the same window, how alike the
+clauses are. Hard vetoes are kept for what the text itself says: one sentence contrasting two values,
+net vs gross, a different stated subject or period, a forecast against an outcome. A missing name is
+weak evidence, never a veto. Values are not looked at here: how far apart they are decides the kind
+of conflict (stage 4), not whether two facts are about the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .normalise import Norm
+from .vocabulary import MODIFIER_GROUPS, ONE_SIDED
+
+THRESHOLD = 4.0  # calibrated on the seeds and the conflicts-dev set; see benchmarks/conflicts_eval.py
+
+
+@dataclass(slots=True)
+class Decision:
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    veto: str | None = None
+
+    @property
+    def same(self) -> bool:
+        return self.veto is None and self.score >= THRESHOLD
+
+
+def modifiers_clash(a: frozenset[str], b: frozenset[str]) -> str | None:
+    for group in MODIFIER_GROUPS:
+        left, right = a & group, b & group
+        if left and right and left != right:
+            return f"{'/'.join(sorted(left))} vs {'/'.join(sorted(right))}"
+    for modifier in ONE_SIDED:
+        if (modifier in a) != (modifier in b):
+            return f"{modifier} on one side only"
+    return None
+
+
+def decide(a: Norm, b: Norm) -> Decision:
+    fa, fb = a.fact, b.fact
+    d = Decision(0.0)
+    if fa.path == fb.path and fa.sentence_index == fb.sentence_index:
+        d.veto = "one sentence: a contrast, not a contradiction"
+        return d
+    if fa.path != fb.path and a.normal_sentence == b.normal_sentence:
+        d.veto = "the same sentence copied into two notes"
+        return d
+    if fa.value != fb.value and (fb.value in fa.sentence_values or fa.value in fb.sentence_values):
+        d.veto = "a sentence states both values"
+        return d
+    if (a.part or b.part) and a.part != b.part:
+        d.veto = f"different parts ({a.part or 'all'} vs {b.part or 'all'})"
+        return d
+    clash = modifiers_clash(a.modifiers, b.modifiers)
+    if clash:
+        d.veto = clash
+        return d
+    if a.direction and b.direction and a.direction != b.direction and a.role == "delta":
+        d.veto = "one rose, the other fell"
+        return d
+    if a.modality != b.modality:
+        d.veto = f"{a.modality} vs {b.modality}"
+        return d
+    if a.modality in ("vote", "question", "hypothetical"):
+        d.veto = a.modality
+        return d
+    if a.modality == "forecast" and (a.vintage is None or b.vintage is None or abs(a.vintage - b.vintage) > 1):
+        d.veto = "forecasts made at different times"
+        return d
+
+    # measure
+    confidence = min(a.concept_confidence, b.concept_confidence)
+    d.score += 2.0 * confidence
+    d.reasons.append(f"measure {a.concept} ({confidence:.1f})")
+
+    # subject
+    explicit = {"clause", "sentence"}
+    if a.subject and b.subject:
+        if a.subject == b.subject:
+            points = 2.0 if (a.subject_source in explicit and b.subject_source in explicit) else 1.5
+            if a.subject_source not in explicit and b.subject_source not in explicit:
+                points = 1.0
+            d.score += points
+            d.reasons.append(f"subject {a.subject}")
+        elif a.subject_source in explicit and b.subject_source in explicit:
+            d.veto = f"different subjects ({a.subject} vs {b.subject})"
+            return d
+        else:
+            d.score -= 2.0
+            d.reasons.append(f"subjects differ ({a.subject} vs {b.subject})")
+    elif a.subject or b.subject:
+        d.score += 0.5
+        d.reasons.append(f"{a.subject or b.subject} on one side, no subject named on the other")
+    else:
+        d.reasons.append("no subject named")
+
+    # time
+    kind = a.concept_kind
+    if a.when is not None and b.when is not None and a.when_source != "note date" and b.when_source != "note date":
+        if not a.when.matches(b.when):
+            d.veto = f"different times ({a.when.label} vs {b.when.label})"
+            return d
+        points = 2.0 if (a.when_source in ("clause", "sentence") and b.when_source in ("clause", "sentence")) else 1.5
+        d.score += points
+        d.reasons.append(f"same time ({a.when.label})")
+    elif kind == "event":
+        d.score += 1.0
+        d.reasons.append("a one-time event: no period needed")
+    elif a.when_source == "note date" and b.when_source == "note date":
+        if a.when is not None and b.when is not None and abs(a.when.start - b.when.start) <= 1:
+            d.score += 0.5
+            d.reasons.append("no period stated; notes of the same month")
+        else:
+            d.score -= 1.0
+            d.reasons.append("no period stated")
+    else:
+        dated = a if a.when_source != "note date" else b
+        other = b if dated is a else a
+        if kind == "stock" and dated.when and other.when and dated.when.matches(other.when):
+            d.score += 0.5
+            d.reasons.append("a stock stated at the note's date")
+        else:
+            d.score -= 1.0
+            d.reasons.append("one side states no period")
+
+    # the words around the numbers
+    union = a.clause_words | b.clause_words
+    if union:
+        overlap = len(a.clause_words & b.clause_words) / len(union)
+        d.score += 2.0 * overlap
+        d.reasons.append(f"clause overlap {overlap:.2f}")
+    if fa.path == fb.path:
+        if fa.section != fb.section and not (a.subject_source in explicit and b.subject_source in explicit):
+            d.score -= 0.5
+        d.reasons.append("same note")
+    return d
