@@ -323,7 +323,7 @@ _QUANTITY = re.compile(
     (?P<num>{_NUMBER})
     (?:(?<!19\d\d)(?<!20\d\d)\s?(?:-|–|—|to)\s?(?:US\$|[$£€¥])?(?P<num2>{_NUMBER})(?=\s?(?:{_SCALE}|%|x\b|×|percent)))?
     (?P<scale>\s?(?:{_SCALE}))?
-    (?P<unit>\s?(?:%|percent(?:age)?\s+points?|percent|pp\b|bps\b|basis\s+points|x\b|×|
+    (?P<unit>\s?(?:%|percent(?:age)?\s+points?|percent|per\s+cent\b|pp\b|bps\b|basis\s+points|x\b|×|
         (?:{"|".join(TOKEN_UNITS)})\b|dollars?\b|USD\b|euros?\b|pounds?\b|GBP\b|EUR\b))?
     (?P<plus>\+)?
     """,
@@ -1104,7 +1104,7 @@ class Extractor:
             unit = CURRENCY_SIGNS[cur]
         if unit_text:
             lowered_unit = unit_text.lower()
-            if lowered_unit in ("%", "percent"):
+            if lowered_unit in ("%", "percent") or lowered_unit.startswith("per cent"):
                 unit = "%"
             elif lowered_unit.startswith(("percentage", "percent ")) or lowered_unit == "pp":
                 unit = "pp"

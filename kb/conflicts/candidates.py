@@ -22,7 +22,12 @@ def block_key(norm: Norm) -> tuple | None:
     fact = norm.fact
     if norm.concept is None or norm.role == "from":
         return None
-    return (UNIT_CLASS.get(fact.unit, fact.unit), norm.role, norm.concept, norm.direction if norm.role == "delta" else "")
+    return (
+        UNIT_CLASS.get(fact.unit, fact.unit),
+        norm.role,
+        norm.concept,
+        norm.direction if norm.role == "delta" else "",
+    )
 
 
 def _time_bucket(norm: Norm) -> object:

@@ -161,21 +161,37 @@ def _card(norms: list[Norm], indexes: list[int], decisions: dict) -> Conflict | 
     sides, vague = form_sides(facts)
     if len(sides) < 2:
         return None
-    # the pair that disagrees most, among the pairs judged the same quantity
-    worst = None
-    for (i, j), decision in sorted(decisions.items()):
-        if i not in indexes or j not in indexes:
-            continue
-        relation = compare(norms[i].fact, norms[j].fact)
-        if relation == AGREE:
-            continue
-        key = (relation != ROUNDING, relation == HARD, gap(norms[i].fact, norms[j].fact))
-        if worst is None or key > worst[0]:
-            worst = (key, i, j, relation, decision)
-    if worst is None:
+    # The card's core: the two sides joined by the most pairs judged the same quantity (then the
+    # hardest, widest disagreement); its headline pair is the most disagreeing pair between them.
+    side_of = {}
+    for number, side in enumerate(sides):
+        for f in side:
+            side_of[id(f)] = number
+    member = set(indexes)
+    between: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for x, y in sorted(decisions):
+        if x in member and y in member:
+            sx, sy = side_of.get(id(norms[x].fact)), side_of.get(id(norms[y].fact))
+            if sx is not None and sy is not None and sx != sy:
+                between[(min(sx, sy), max(sx, sy))].append((x, y))
+    if not between:
         return None
-    _, i, j, relation, decision = worst
+
+    def strength(pairs):
+        x, y = max(pairs, key=lambda p: gap(norms[p[0]].fact, norms[p[1]].fact))
+        relation = compare(norms[x].fact, norms[y].fact)
+        best_score = max(decisions[p].score for p in pairs)
+        return (len(pairs), best_score, relation == HARD, gap(norms[x].fact, norms[y].fact)), x, y, relation
+
+    ranked = sorted((strength(pairs) + (key,) for key, pairs in between.items()), key=lambda r: r[0], reverse=True)
+    _, i, j, relation, _ = ranked[0]
+    if relation == AGREE:
+        return None
+    decision = decisions[(i, j)]
     a, b = norms[i], norms[j]
+    sides = _core_sides(sides, i, j, norms, decisions)
+    if len(sides) < 2:
+        return None
     side_list = []
     for side in sides:
         ordered = sorted(side, key=lambda f: (f.path, f.line, f.start))
@@ -224,6 +240,37 @@ def _card(norms: list[Norm], indexes: list[int], decisions: dict) -> Conflict | 
         self_contradiction=self_contradiction,
         vague=sorted(vague, key=lambda f: (f.path, f.line, f.start)),
     )
+
+
+def _core_sides(sides: list[list[Fact]], i: int, j: int, norms: list[Norm], decisions: dict) -> list[list[Fact]]:
+    """The sides of the most disagreeing pair, and any side judged the same quantity as both: facts
+    joined to them only through a chain of other facts are left out, so no fact is shown against a
+    fact it was never compared with."""
+    index_of = {id(norm.fact): k for k, norm in enumerate(norms)}
+    linked: dict[int, set[int]] = defaultdict(set)
+    for x, y in decisions:
+        linked[x].add(y)
+        linked[y].add(x)
+    side_a = next(side for side in sides if any(index_of[id(f)] == i for f in side))
+    side_b = next(side for side in sides if any(index_of[id(f)] == j for f in side))
+
+    def joined(fact: Fact, side: list[Fact]) -> bool:
+        return any(index_of[id(g)] in linked[index_of[id(fact)]] for g in side)
+
+    # a fact stays on a core side when it was compared with the other core side, or agrees with,
+    # and was compared with, a fact of its own side that was (copies of one value in several notes)
+    core_a = [f for f in side_a if joined(f, side_b)]
+    core_b = [f for f in side_b if joined(f, side_a)]
+    core_a += [f for f in side_a if f not in core_a and joined(f, core_a)]
+    core_b += [f for f in side_b if f not in core_b and joined(f, core_b)]
+    kept = [core_a, core_b]
+    for side in sides:
+        if side is side_a or side is side_b:
+            continue
+        members = [f for f in side if joined(f, core_a) and joined(f, core_b)]
+        if members:
+            kept.append(members)
+    return [side for side in kept if side]
 
 
 def _fmt(value: Decimal) -> str:

@@ -31,7 +31,9 @@ def frontmatter_metric_lines(lines: list[str], body_line: int) -> list[str]:
             out.append("")
             continue
         label = found.group(2).replace("_", " ").strip()
-        label = re.sub(r"\b(fy|h[12]|q[1-4])(\d\d(?:\d\d)?)\b", lambda m: m.group(1).upper() + m.group(2), label, flags=re.I)
+        label = re.sub(
+            r"\b(fy|h[12]|q[1-4])(\d\d(?:\d\d)?)\b", lambda m: m.group(1).upper() + m.group(2), label, flags=re.I
+        )
         out.append(f"{label[:1].upper()}{label[1:]}: {value}.")
     return out
 
@@ -137,5 +139,3 @@ def _extracted_rows(aliases, texts: list[_ToRead], workers: int):
         return
     with pool:
         yield from zip(batches, pool.imap(_extract_chunk, [(aliases, batch) for batch in batches]), strict=True)
-
-

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..facts import Fact
-from .periods import TimeMention, When, find_times, month_index, parse_date
+from .periods import TimeMention, When, find_times, month_index
 from .vocabulary import (
     ATTRIBUTION_BEFORE,
     CHANGE_WORDS,
@@ -51,8 +51,14 @@ _FORECAST = re.compile(
     re.I,
 )
 _VOTE = re.compile(r"\b(?:preferred|proposed|proposal|minority|dissent(?:ed|ing)?)\b", re.I)
-_UP = re.compile(r"\b(?:up|rose|rise|rising|grew|grow|growing|growth|increased?|increasing|gained?|jumped|climbed|higher|surged?|added|\+)\W*$", re.I)
-_DOWN = re.compile(r"\b(?:down|fell|fall|falling|declined?|declining|dropped|drop|decreased?|lower|shrank|cut|slid|plunged?|reduced?|−|-)\W*$", re.I)
+_UP = re.compile(
+    r"\b(?:up|rose|rise|rising|grew|grow|growing|growth|increased?|increasing|gained?|jumped|climbed|higher|surged?|added|\+)\W*$",
+    re.I,
+)
+_DOWN = re.compile(
+    r"\b(?:down|fell|fall|falling|declined?|declining|dropped|drop|decreased?|lower|shrank|cut|slid|plunged?|reduced?|−|-)\W*$",
+    re.I,
+)
 _NOT_WORD = re.compile(r"[\W_]+")
 _HARD_BREAK = re.compile(r";|\s[—–]\s|\b(?:while|whereas|but|although|though|versus|vs\.?|against)\b|\.\s", re.I)
 _OF_NAME = re.compile(r"\b(?:of|for|at|by)\s+(?:the\s+)?$", re.I)
@@ -147,7 +153,9 @@ class EntityIndex:
         return key
 
 
-def note_subject(title: str, body_names: Counter, index: EntityIndex, entity_name: str | None, publishers) -> str | None:
+def note_subject(
+    title: str, body_names: Counter, index: EntityIndex, entity_name: str | None, publishers
+) -> str | None:
     """The note's main entity: an entity note's own name; else the most mentioned name of the title
     and body (title names count three times); publishers and places of dateline excluded."""
     if entity_name:
@@ -156,15 +164,20 @@ def note_subject(title: str, body_names: Counter, index: EntityIndex, entity_nam
     for name, count in body_names.items():
         counts[name] += count
     for surface in _names(title):
-        counts[index.resolve(surface)] += 3
+        counts[index.resolve(surface)] += 5
+    in_title = {index.resolve(surface) for surface in _names(title)}
     for publisher in publishers:
-        counts.pop(publisher, None)
+        if publisher not in in_title:  # a company's own report is about the company
+            counts.pop(publisher, None)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
     return None
 
 
+_LABEL_BEFORE = re.compile(
+    r"^\s*([A-Za-z][\w .'’-]{0,50}?)\s*:\s*[~≈]?\s*(?:about|around|approx\.?)?\s*[-−+]?[$£€¥]?\d"
+)
 _TIME_TOKEN = re.compile(r"(?:FY|CY|PY|Q[1-4]|H[12]|[1-4]Q)'?\d{0,4}", re.I)
 
 
@@ -254,32 +267,53 @@ class Normaliser:
             direction = "up"
         if fact.unit in ("%", "pp") and direction and role == "level":
             near = " ".join(t[2] for t in before_tokens[-3:])
-            if _UP.search(near + " ") or _DOWN.search(near + " ") or sentence[max(0, start - 2) : start].strip() in "(+−-":
+            if (
+                _UP.search(near + " ")
+                or _DOWN.search(near + " ")
+                or sentence[max(0, start - 2) : start].strip() in "(+−-"
+            ):
                 role = "delta"
-        if fact.unit in ("%", "pp") and sentence[end : end + 12].lstrip().lower().startswith(("increase", "decrease", "rise", "fall", "drop", "growth", "decline", "cut", "reduction", "gain", "jump")):
+        if fact.unit in ("%", "pp") and sentence[end : end + 12].lstrip().lower().startswith(
+            ("increase", "decrease", "rise", "fall", "drop", "growth", "decline", "cut", "reduction", "gain", "jump")
+        ):
             role = "delta"
-            direction = direction or ("down" if re.match(r"\s*(?:decrease|fall|drop|decline|cut|reduction)", sentence[end:], re.I) else "up")
-        if fact.unit == "pp" or (fact.unit in ("%",) and re.search(r"\b(?:cut|raised|lowered|hiked|reduced)\s+(?:\w+\s+){0,4}by\s*$", lead, re.I)):
+            direction = direction or (
+                "down" if re.match(r"\s*(?:decrease|fall|drop|decline|cut|reduction)", sentence[end:], re.I) else "up"
+            )
+        if fact.unit == "pp" or (
+            fact.unit in ("%",)
+            and re.search(r"\b(?:cut|raised|lowered|hiked|reduced)\s+(?:\w+\s+){0,4}by\s*$", lead, re.I)
+        ):
             if re.search(r"\b(?:cut|lower|reduc|fell|down)", lead, re.I):
                 role, direction = "delta", "down"
 
         # -- time
-        mentions = find_times(sentence, note.anchor if note.anchor_field == "date" else None, _context_year(fact) or note.year)
+        mentions = find_times(
+            sentence, note.anchor if note.anchor_field == "date" else None, _context_year(fact) or note.year
+        )
         when, when_source = _bind_time(mentions, start, end, clause_start, clause_end, role)
         if when is None and fact.period and fact.period_source in ("paragraph", "heading", "title"):
             parsed = find_times(fact.period.replace("-Q", " Q"), note.anchor)
             if parsed:
                 when, when_source = parsed[0].when, {"document": "title"}.get(fact.period_source, "context")
         if when is None and note.year is not None:
-            when, when_source = When("year", month_index(note.year, 1), month_index(note.year, 12), "", str(note.year)), "document"
+            when, when_source = (
+                When("year", month_index(note.year, 1), month_index(note.year, 12), "", str(note.year)),
+                "document",
+            )
         if when is None and note.anchor is not None:
             point = month_index(note.anchor.year, note.anchor.month)
-            when, when_source = When("point", point, point, "", f"{note.anchor.isoformat()} ({note.anchor_field})"), "note date"
+            when, when_source = (
+                When("point", point, point, "", f"{note.anchor.isoformat()} ({note.anchor_field})"),
+                "note date",
+            )
 
         # -- modality
-        modality = fact.modality if fact.modality in ("question", "hypothetical") else "asserted"
+        modality = "question" if fact.modality == "question" else "asserted"
         if modality == "asserted":
-            if _FORECAST.search(clause) or any(m.prospective and clause_start <= m.start < clause_end for m in mentions):
+            if _FORECAST.search(clause) or any(
+                m.prospective and clause_start <= m.start < clause_end for m in mentions
+            ):
                 modality = "forecast"
             elif _VOTE.search(clause):
                 modality = "vote"
@@ -294,7 +328,9 @@ class Normaliser:
         subject, subject_source = self._subject(sentence, clause_start, clause_end, start, end, note)
 
         clause_words = frozenset(
-            lemma(t[2]) for t in tokens if clause_start <= t[0] < clause_end and t[2][0].isalpha() and lemma(t[2]) not in NOT_MEASURES
+            lemma(t[2])
+            for t in tokens
+            if clause_start <= t[0] < clause_end and t[2][0].isalpha() and lemma(t[2]) not in NOT_MEASURES
         )
         return Norm(
             fact=fact,
@@ -337,6 +373,15 @@ class Normaliser:
                 return self._concept_of_words([lemma(head)]) or lemma(head), 1.0, modifiers
         best: tuple[float, str, float] | None = None
         lemmas_before = [lemma(t[2]) for t in before]
+        label = _LABEL_BEFORE.match(sentence[before[0][0] if before else 0 : after[0][0] if after else len(sentence)])
+        if label and before:
+            # "Fdv at ico: $10M", "Monthly burn: ~$210K": a label's first measure word is its head
+            words = [lemma(w) for w in _TOKEN.findall(label.group(1))]
+            for i in range(len(words)):
+                for size in range(min(_LONGEST, len(words) - i), 0, -1):
+                    concept = _PHRASES.get(tuple(words[i : i + size]))
+                    if concept:
+                        return concept, 1.0, modifiers
         lemmas_after = [lemma(t[2]) for t in after[:3]]  # the counted noun, a verb after it ("iPhones shipped")
         # phrases after the number (the counted noun, "raised"), then before ("revenue of", "shipped")
         for side, lemmas in (("after", lemmas_after), ("before", lemmas_before)):
@@ -355,7 +400,13 @@ class Normaliser:
         # no vocabulary: the counted noun right after the number, else the nearest noun before it
         for lemmas in (lemmas_after[:2], list(reversed(lemmas_before[-3:]))):
             for word in lemmas:
-                if word and word[0].isalpha() and word not in NOT_MEASURES and word not in CHANGE_WORDS and len(word) > 2:
+                if (
+                    word
+                    and word[0].isalpha()
+                    and word not in NOT_MEASURES
+                    and word not in CHANGE_WORDS
+                    and len(word) > 2
+                ):
                     return "~" + word, 0.4, modifiers
         return None, 0.0, modifiers
 

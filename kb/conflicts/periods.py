@@ -71,16 +71,37 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("fiscal_part", re.compile(rf"\b(Q[1-4]|H[12])\s*(?:of\s+)?FY\s?{_YY}\b", re.I)),
     ("fiscal_part_words", re.compile(rf"\b{_ORD}[\s-](quarter|half)\s+of\s+(?:fiscal|FY)\s*(?:year\s+)?{_YY}\b", re.I)),
     ("fiscal", re.compile(rf"\b(?:FY|fiscal(?:\s+year)?|financial\s+year)\s?{_YY}(?:\s?[/-]\s?\d\d(?!\d))?\b", re.I)),
-    ("window", re.compile(rf"\b(?:the\s+)?(?:12|twelve)\s+months\s+(?:to|ending|ended|through)\s+(?:\d{{1,2}}\s+)?{_MONTH}\s+{_Y}\b", re.I)),
-    ("year_ended", re.compile(rf"\byear\s+(?:ended|ending|to)\s+(?:\d{{1,2}}\s+)?{_MONTH}\s+(?:\d{{1,2}},?\s+)?{_Y}\b", re.I)),
+    (
+        "window",
+        re.compile(
+            rf"\b(?:the\s+)?(?:12|twelve)\s+months\s+(?:to|ending|ended|through)\s+(?:\d{{1,2}}\s+)?{_MONTH}\s+{_Y}\b",
+            re.I,
+        ),
+    ),
+    (
+        "year_ended",
+        re.compile(rf"\byear\s+(?:ended|ending|to)\s+(?:\d{{1,2}}\s+)?{_MONTH}\s+(?:\d{{1,2}},?\s+)?{_Y}\b", re.I),
+    ),
     ("quarter", re.compile(rf"\b(?:Q([1-4])\s?'?{_YY}|{_Y}\s?-?\s?Q([1-4])|([1-4])Q\s?{_YY})\b", re.I)),
     ("quarter_words", re.compile(rf"\b{_ORD}[\s-]quarter(?:\s+of)?(?:\s+{_Y})?", re.I)),
     ("half", re.compile(rf"\b(?:H([12])\s?{_YY}|{_Y}\s?H([12]))\b", re.I)),
     ("half_words", re.compile(rf"\b(first|second)[\s-]half(?:\s+of)?(?:\s+{_Y})?", re.I)),
-    ("day", re.compile(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_Y}|{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_Y})\b", re.I)),
+    (
+        "day",
+        re.compile(
+            rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_Y}|{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_Y})\b",
+            re.I,
+        ),
+    ),
     ("iso_day", re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-([0-3]\d)\b")),
     ("month", re.compile(rf"\b{_MONTH}\s+{_Y}\b", re.I)),
-    ("year_end", re.compile(rf"\b(?:(?:at\s+|by\s+)?(?:the\s+)?end\s+of\s+{_Y}|(?:at\s+)?year[\s-]end(?:\s+{_Y})?|ended\s+the\s+year)", re.I)),
+    (
+        "year_end",
+        re.compile(
+            rf"\b(?:(?:at\s+|by\s+)?(?:the\s+)?end\s+of\s+{_Y}|(?:at\s+)?year[\s-]end(?:\s+{_Y})?|ended\s+the\s+year)",
+            re.I,
+        ),
+    ),
     ("full_year", re.compile(r"\b(?:the\s+)?full[\s-]year\b(?!\s+(?:19|20)\d\d)", re.I)),
     ("relative", re.compile(r"\b(last|this|previous|prior|past|next|the)\s+(year|quarter)\b", re.I)),
     ("year", re.compile(rf"(?<![\w$£€.,-]){_Y}(?![\w%]|,\d|\.\d)")),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 

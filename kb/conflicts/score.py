@@ -68,9 +68,13 @@ def decide(a: Norm, b: Norm) -> Decision:
     if a.modality in ("vote", "question", "hypothetical"):
         d.veto = a.modality
         return d
-    if a.modality == "forecast" and (a.vintage is None or b.vintage is None or abs(a.vintage - b.vintage) > 1):
-        d.veto = "forecasts made at different times"
-        return d
+    if a.modality == "forecast":
+        if a.vintage is not None and b.vintage is not None and abs(a.vintage - b.vintage) > 1:
+            d.veto = "forecasts made at different times"
+            return d
+        if a.vintage is None or b.vintage is None:
+            d.score -= 0.5
+            d.reasons.append("forecasts; when one was made is not known")
 
     # measure
     confidence = min(a.concept_confidence, b.concept_confidence)
@@ -80,7 +84,7 @@ def decide(a: Norm, b: Norm) -> Decision:
     # subject
     explicit = {"clause", "sentence"}
     if a.subject and b.subject:
-        if a.subject == b.subject:
+        if a.subject == b.subject or _prefix(a.subject, b.subject):
             points = 2.0 if (a.subject_source in explicit and b.subject_source in explicit) else 1.5
             if a.subject_source not in explicit and b.subject_source not in explicit:
                 points = 1.0
@@ -101,12 +105,16 @@ def decide(a: Norm, b: Norm) -> Decision:
     # time
     kind = a.concept_kind
     if a.when is not None and b.when is not None and a.when_source != "note date" and b.when_source != "note date":
+        stated = a.when_source in ("clause", "sentence") and b.when_source in ("clause", "sentence")
         if not a.when.matches(b.when):
-            d.veto = f"different times ({a.when.label} vs {b.when.label})"
-            return d
-        points = 2.0 if (a.when_source in ("clause", "sentence") and b.when_source in ("clause", "sentence")) else 1.5
-        d.score += points
-        d.reasons.append(f"same time ({a.when.label})")
+            if stated or not a.when.overlaps(b.when):
+                d.veto = f"different times ({a.when.label} vs {b.when.label})"
+                return d
+            d.score += 0.5
+            d.reasons.append(f"overlapping times ({a.when.label}, {b.when.label}), one from context")
+        else:
+            d.score += 2.0 if stated else 1.5
+            d.reasons.append(f"same time ({a.when.label})")
     elif kind == "event":
         d.score += 1.0
         d.reasons.append("a one-time event: no period needed")
@@ -138,3 +146,9 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.score -= 0.5
         d.reasons.append("same note")
     return d
+
+
+def _prefix(a: str, b: str) -> bool:
+    """ "inside out" and "inside out 2", "ryanair" and "ryanair dac": one name starts the other."""
+    short, long = sorted((a.split(), b.split()), key=len)
+    return len(short) < len(long) and long[: len(short)] == short and len(" ".join(short)) >= 4

@@ -69,7 +69,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "price": ("stock", "price priced trade traded-at share-price token-price closed-at"),
     "fare": ("flow", "fare ticket-price yield"),
     "valuation": ("stock", "valuation valued market-cap market-capitalisation market-capitalization fdv"),
-    "raise": ("event", "raise raised raising fundraise fundraising funding funded round ico token-sale presale seed-round"),
+    "raise": (
+        "event",
+        "raise raised raising fundraise fundraising funding funded round ico token-sale presale seed-round",
+    ),
     "commitment": ("event", "commitment committed pledged oversubscribed oversubscription subscribed"),
     "volume": ("flow", "volume trading-volume traded wagered bet handle turnover-volume"),
     "shipment": ("flow", "shipment ship shipped deliver delivery sell sold unit-sold sale-volume"),
@@ -121,7 +124,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
 }
 
 # Words that say a percentage is a change of the concept, not a level.
-CHANGE_WORDS = frozenset(lemma(w) for w in "growth grow rise increase up gain jump climb fall decline drop down decrease shrink cut slide plunge surge fell rose grew".split())
+CHANGE_WORDS = frozenset(
+    lemma(w)
+    for w in "growth grow rise increase up gain jump climb fall decline drop down decrease shrink cut slide plunge surge fell rose grew".split()
+)
 # Words that never measure anything on their own.
 NOT_MEASURES = frozenset(
     lemma(w)
@@ -162,7 +168,22 @@ MODIFIER_GROUPS = (
     frozenset({"ancillary", "scheduled"}),
 )
 # Modifiers whose presence on one side only means a different quantity (per-capita vs a total).
-ONE_SIDED = frozenset({"per-capita", "per-share", "core", "shared", "disposable", "household", "ancillary", "scheduled", "peak", "minimum", "maximum", "cumulative"})
+ONE_SIDED = frozenset(
+    {
+        "per-capita",
+        "per-share",
+        "core",
+        "shared",
+        "disposable",
+        "household",
+        "ancillary",
+        "scheduled",
+        "peak",
+        "minimum",
+        "maximum",
+        "cumulative",
+    }
+)
 
 # Places and their other names; demonyms. General geography, not fitted to a data set.
 PLACE_ALIASES = {
