@@ -9,7 +9,9 @@ from typer.testing import CliRunner
 
 from kb.checks import run_checks
 from kb.cli import app
-from kb.conflicts import HARD, HEDGED, ROUNDING, classify, find_conflicts, modifiers_compatible
+from kb.conflicts import HARD, HEDGED, ROUNDING, find_conflicts
+from kb.conflicts.score import modifiers_clash
+from kb.conflicts.sides import compare
 from kb.facts import Extractor, NoteText
 
 from .conftest import SEEDS, write_files
@@ -42,14 +44,14 @@ def conflicts_of(make_kb, files):
     ],
 )
 def test_classify(a, b, expected):
-    assert classify(fact(a), fact(b)) == expected
+    assert compare(fact(a), fact(b)) == expected
 
 
 def test_modifier_compatibility():
-    assert not modifiers_compatible(("net",), ("gross",))
-    assert modifiers_compatible((), ("gross",))
-    assert not modifiers_compatible(("per capita",), ())
-    assert modifiers_compatible(("shared",), ())
+    assert modifiers_clash(frozenset({"net"}), frozenset({"gross"}))
+    assert not modifiers_clash(frozenset(), frozenset({"gross"}))
+    assert modifiers_clash(frozenset({"per capita"}), frozenset())
+    assert not modifiers_clash(frozenset({"shared"}), frozenset())
 
 
 def test_two_outlets_disagree_on_a_company_figure(make_kb):

@@ -12,9 +12,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..facts import TOKEN_UNITS
 from .normalise import Norm
 
 UNIT_CLASS = {"bps": "pp"}
+MONEY = "money"
+CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY"})
+
+
+def dimension(unit: str) -> str:
+    """Currencies and tokens are one dimension: the same amount in both is a mix-up of units."""
+    return MONEY if unit in CURRENCIES or unit in TOKEN_UNITS else UNIT_CLASS.get(unit, unit)
+
+
 BIG_BLOCK = 400  # above this many facts a block's undated facts meet only their own bucket
 
 
@@ -23,7 +33,7 @@ def block_key(norm: Norm) -> tuple | None:
     if norm.concept is None or norm.role == "from":
         return None
     return (
-        UNIT_CLASS.get(fact.unit, fact.unit),
+        dimension(fact.unit),
         norm.role,
         norm.concept,
         norm.direction if norm.role == "delta" else "",

@@ -6,6 +6,9 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from decimal import Decimal
+from itertools import combinations
+
+import networkx as nx
 
 from ..facts import Fact
 from ..model import KnowledgeBase
@@ -13,29 +16,12 @@ from .candidates import UNIT_CLASS, candidate_pairs
 from .extract import extract_facts
 from .normalise import CONCEPT_KINDS, EntityIndex, Norm, Normaliser, NoteContext, _names, canonical_name, note_subject
 from .periods import parse_date
-from .report import HARD, HEDGED, KIND_ORDER, ROUNDING, Conflict, ConflictReport, Side, fact_key, load_resolutions
+from .report import HARD, HEDGED, KIND_ORDER, ROUNDING, UNIT, Conflict, ConflictReport, Side, fact_key, load_resolutions
 from .score import Decision, decide
-from .sides import AGREE, compare, form_sides, gap, interval
+from .sides import AGREE, compare, gap, interval
 
 _SITE = re.compile(r"https?://(?:www\.)?([^/.]+)")
 _IN_YEAR = re.compile(r"\b(?:in|during|for|of|full-year|calendar)\s+((?:19|20)\d\d)\b(?!\s*(?:to|-))")
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, item: int) -> int:
-        self.parent.setdefault(item, item)
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def union(self, a: int, b: int) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
 def entity_index(kb: KnowledgeBase) -> EntityIndex:
@@ -126,78 +112,114 @@ def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
     return [norm for norm in norms if norm.concept is not None]
 
 
+def relation(a: Fact, b: Fact) -> str | None:
+    """How two values of one quantity stand: agree, rounding, hedged, hard, unit; None when they
+    cannot be compared (different amounts in different currencies say nothing without a rate)."""
+    if UNIT_CLASS.get(a.unit, a.unit) == UNIT_CLASS.get(b.unit, b.unit):
+        return compare(a, b)
+    return UNIT if compare(a, b) in (AGREE, ROUNDING) else None
+
+
+class _Groups:
+    """Values joined into groups that agree pairwise (one value copied into several notes). A merge
+    that would put two disagreeing values in one group is refused, so a vague value cannot chain."""
+
+    def __init__(self, norms: list[Norm]) -> None:
+        self.norms = norms
+        self.group_of: dict[int, int] = {}
+        self.members: dict[int, list[int]] = {}
+
+    def add(self, i: int) -> int:
+        if i not in self.group_of:
+            self.group_of[i] = i
+            self.members[i] = [i]
+        return self.group_of[i]
+
+    def join(self, i: int, j: int) -> None:
+        gi, gj = self.add(i), self.add(j)
+        if gi == gj:
+            return
+        facts = self.norms
+        if all(compare(facts[x].fact, facts[y].fact) == AGREE for x in self.members[gi] for y in self.members[gj]):
+            keep, gone = min(gi, gj), max(gi, gj)
+            for k in self.members.pop(gone):
+                self.group_of[k] = keep
+                self.members[keep].append(k)
+
+
 def detect(norms: list[Norm]) -> tuple[list[Conflict], list[Conflict], int]:
-    """Cards: facts joined by pairs judged the same quantity, split into sides that disagree."""
-    links = _UnionFind()
+    """Cards from pairs judged the same quantity. Agreeing pairs join values into groups; groups
+    joined by disagreeing pairs form a graph, and each maximal clique of it is a card: every two
+    values shown together were compared directly and judged the same quantity, none through a chain."""
     decisions: dict[tuple[int, int], Decision] = {}
+    relations: dict[tuple[int, int], str] = {}
     compared = 0
-    copies: dict[tuple, int] = {}
     for i, j in candidate_pairs(norms):
         compared += 1
         decision = decide(norms[i], norms[j])
-        if decision.same:
-            decisions[(i, j)] = decision
-            links.union(i, j)
-    members: dict[int, list[int]] = defaultdict(list)
-    for i, j in decisions:
-        for k in (i, j):
-            root = links.find(k)
-            if k not in members[root]:
-                members[root].append(k)
-    conflicts, info = [], []
-    for root in sorted(members):
-        indexes = sorted(members[root])
-        card = _card(norms, indexes, decisions)
-        if card is None:
+        if not decision.same:
             continue
-        (info if card.kind == ROUNDING else conflicts).append(card)
-    del copies
+        found = relation(norms[i].fact, norms[j].fact)
+        if found is not None:
+            decisions[(i, j)] = decision
+            relations[(i, j)] = found
+    groups = _Groups(norms)
+    for (i, j), found in sorted(relations.items(), key=lambda item: (-decisions[item[0]].score, item[0])):
+        if found == AGREE:
+            groups.join(i, j)
+    graph = nx.Graph()
+    between: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for (i, j), found in sorted(relations.items()):
+        gi, gj = groups.add(i), groups.add(j)
+        if found != AGREE and gi != gj:
+            key = (min(gi, gj), max(gi, gj))
+            between[key].append((i, j))
+            graph.add_edge(*key)
+    conflicts, info = [], []
+    cliques = sorted(sorted(clique) for clique in nx.find_cliques(graph))
+    for clique in cliques:
+        card = _card(norms, groups, clique, between, decisions, relations)
+        if card is not None:
+            (info if card.kind == ROUNDING else conflicts).append(card)
     return conflicts, info, compared
 
 
-def _card(norms: list[Norm], indexes: list[int], decisions: dict) -> Conflict | None:
-    facts = [norms[i].fact for i in indexes]
-    by_fact = {id(norms[i].fact): norms[i] for i in indexes}
-    sides, vague = form_sides(facts)
-    if len(sides) < 2:
-        return None
-    # The card's core: the two sides joined by the most pairs judged the same quantity (then the
-    # hardest, widest disagreement); its headline pair is the most disagreeing pair between them.
-    side_of = {}
-    for number, side in enumerate(sides):
-        for f in side:
-            side_of[id(f)] = number
-    member = set(indexes)
-    between: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for x, y in sorted(decisions):
-        if x in member and y in member:
-            sx, sy = side_of.get(id(norms[x].fact)), side_of.get(id(norms[y].fact))
-            if sx is not None and sy is not None and sx != sy:
-                between[(min(sx, sy), max(sx, sy))].append((x, y))
-    if not between:
+_KIND_STRENGTH = {HARD: 3, UNIT: 2, HEDGED: 1, ROUNDING: 0}
+
+
+def _card(norms, groups: _Groups, clique: list[int], between, decisions, relations) -> Conflict | None:
+    pairs = [p for x, y in combinations(clique, 2) for p in between.get((x, y), ())]
+    if not pairs:
         return None
 
-    def strength(pairs):
-        x, y = max(pairs, key=lambda p: gap(norms[p[0]].fact, norms[p[1]].fact))
-        relation = compare(norms[x].fact, norms[y].fact)
-        best_score = max(decisions[p].score for p in pairs)
-        return (len(pairs), best_score, relation == HARD, gap(norms[x].fact, norms[y].fact)), x, y, relation
+    def strength(pair):
+        found = relations[pair]
+        return (_KIND_STRENGTH[found], gap(norms[pair[0]].fact, norms[pair[1]].fact), decisions[pair].score, pair)
 
-    ranked = sorted((strength(pairs) + (key,) for key, pairs in between.items()), key=lambda r: r[0], reverse=True)
-    _, i, j, relation, _ = ranked[0]
-    if relation == AGREE:
-        return None
+    i, j = max(pairs, key=strength)
+    found = relations[(i, j)]
     decision = decisions[(i, j)]
     a, b = norms[i], norms[j]
-    sides = _core_sides(sides, i, j, norms, decisions)
-    if len(sides) < 2:
-        return None
+    side_facts = [[norms[k].fact for k in groups.members[g]] for g in clique]
+    # a value that agrees with a value of another side is vague: it could be either, so it joins none
+    vague = [
+        f
+        for number, side in enumerate(side_facts)
+        for f in side
+        if f is not a.fact
+        and f is not b.fact
+        and any(relation(f, g) == AGREE for other, rest in enumerate(side_facts) if other != number for g in rest)
+    ]
+    by_fact = {id(norms[k].fact): norms[k] for g in clique for k in groups.members[g]}
     side_list = []
-    for side in sides:
-        ordered = sorted(side, key=lambda f: (f.path, f.line, f.start))
-        representative = min(ordered, key=lambda f: (f.half, f.path, f.line))
-        side_list.append(Side(representative.value, UNIT_CLASS.get(representative.unit, representative.unit), ordered))
-    side_list.sort(key=lambda s: (s.value, s.facts[0].path))
+    for side in side_facts:
+        kept = sorted((f for f in side if f not in vague), key=lambda f: (f.path, f.line, f.start))
+        if kept:
+            representative = min(kept, key=lambda f: (f.half, f.path, f.line))
+            side_list.append(Side(representative.value, representative.unit, kept))
+    if len(side_list) < 2:
+        return None
+    side_list.sort(key=lambda s: (s.value, s.unit, s.facts[0].path))
     all_facts = [f for side in side_list for f in side.facts]
     paths_per_side = [{f.path for f in side.facts} for side in side_list]
     self_contradiction = any(
@@ -207,28 +229,29 @@ def _card(norms: list[Norm], indexes: list[int], decisions: dict) -> Conflict | 
     independent = min(len({f.path for f in all_facts}), len(sentences))
     undated = all(by_fact[id(f)].tier == "undated" for f in all_facts)
     identity = "\n".join(sorted(fact_key(f) for f in all_facts))
-    kind = HARD if relation == HARD else HEDGED if relation == HEDGED else ROUNDING
-    period = a.when.label if a.when is not None else "no period stated"
-    if undated:
-        period = "no period stated"
+    kind = found
+    period = a.when.label if a.when is not None and not undated else "no period stated"
     low_a, high_a = interval(a.fact)
     low_b, high_b = interval(b.fact)
-    why = (
-        f"{a.fact.text!r} means {_fmt(low_a)}–{_fmt(high_a)} and {b.fact.text!r} means {_fmt(low_b)}–{_fmt(high_b)}"
-        f"{' even allowing for the hedge' if kind == HEDGED else ''}; judged the same quantity: "
-        + "; ".join(decision.reasons)
-    )
-    if kind == ROUNDING:
-        why = f"{a.fact.text!r} and {b.fact.text!r} agree only if the round number was itself rounded"
-    concept = (a.concept or "").lstrip("~")
+    if kind == UNIT:
+        why = f"{a.fact.text!r} and {b.fact.text!r} are the same amount in different units; "
+    elif kind == ROUNDING:
+        why = f"{a.fact.text!r} and {b.fact.text!r} agree only if the round number was itself rounded; "
+    else:
+        why = (
+            f"{a.fact.text!r} means {_fmt(low_a)}–{_fmt(high_a)} and {b.fact.text!r} means "
+            f"{_fmt(low_b)}–{_fmt(high_b)}{' even allowing for the hedge' if kind == HEDGED else ''}; "
+        )
+    why += "judged the same quantity: " + "; ".join(decision.reasons)
+    units = sorted({side.unit for side in side_list})
     return Conflict(
         id="c" + hashlib.sha1(identity.encode()).hexdigest()[:10],
         kind=kind,
-        measure=concept,
+        measure=(a.concept or "").lstrip("~"),
         modifiers=tuple(sorted(a.modifiers & b.modifiers)),
-        subject=a.subject if a.subject == b.subject else None,
+        subject=a.subject if a.subject == b.subject else (a.subject or b.subject),
         period=period,
-        unit=side_list[0].unit,
+        unit=" vs ".join(units) if kind == UNIT else side_list[0].unit,
         role=a.role,
         sides=side_list,
         gap=gap(a.fact, b.fact),
@@ -240,37 +263,6 @@ def _card(norms: list[Norm], indexes: list[int], decisions: dict) -> Conflict | 
         self_contradiction=self_contradiction,
         vague=sorted(vague, key=lambda f: (f.path, f.line, f.start)),
     )
-
-
-def _core_sides(sides: list[list[Fact]], i: int, j: int, norms: list[Norm], decisions: dict) -> list[list[Fact]]:
-    """The sides of the most disagreeing pair, and any side judged the same quantity as both: facts
-    joined to them only through a chain of other facts are left out, so no fact is shown against a
-    fact it was never compared with."""
-    index_of = {id(norm.fact): k for k, norm in enumerate(norms)}
-    linked: dict[int, set[int]] = defaultdict(set)
-    for x, y in decisions:
-        linked[x].add(y)
-        linked[y].add(x)
-    side_a = next(side for side in sides if any(index_of[id(f)] == i for f in side))
-    side_b = next(side for side in sides if any(index_of[id(f)] == j for f in side))
-
-    def joined(fact: Fact, side: list[Fact]) -> bool:
-        return any(index_of[id(g)] in linked[index_of[id(fact)]] for g in side)
-
-    # a fact stays on a core side when it was compared with the other core side, or agrees with,
-    # and was compared with, a fact of its own side that was (copies of one value in several notes)
-    core_a = [f for f in side_a if joined(f, side_b)]
-    core_b = [f for f in side_b if joined(f, side_a)]
-    core_a += [f for f in side_a if f not in core_a and joined(f, core_a)]
-    core_b += [f for f in side_b if f not in core_b and joined(f, core_b)]
-    kept = [core_a, core_b]
-    for side in sides:
-        if side is side_a or side is side_b:
-            continue
-        members = [f for f in side if joined(f, core_a) and joined(f, core_b)]
-        if members:
-            kept.append(members)
-    return [side for side in kept if side]
 
 
 def _fmt(value: Decimal) -> str:

@@ -97,6 +97,7 @@ class Norm:
     vintage: int | None  # month a forecast was made (the note's date)
     normal_sentence: str = ""
     counted: str | None = None  # the noun right after the number ("units"), for the note's own measure
+    topic: frozenset[str] = frozenset()  # the words of the names in the note's title
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -175,8 +176,9 @@ def note_subject(
     return None
 
 
+_ASIDE = re.compile(r"\([^)]*\)")
 _LABEL_BEFORE = re.compile(
-    r"^\s*([A-Za-z][\w .'’-]{0,50}?)\s*:\s*[~≈]?\s*(?:about|around|approx\.?)?\s*[-−+]?[$£€¥]?\d"
+    r"^\s*(?:[-*•]\s+)?([A-Za-z][\w .'’()-]{0,70}?)\s*:\s*[~≈]?\s*(?:about|around|approx\.?)?\s*[-−+]?[$£€¥]?\d"
 )
 _TIME_TOKEN = re.compile(r"(?:FY|CY|PY|Q[1-4]|H[12]|[1-4]Q)'?\d{0,4}", re.I)
 
@@ -217,6 +219,7 @@ class Normaliser:
             ((p.lower(), t.lower()) for p, t in (aliases or {}).items()), key=lambda item: (-len(item[0]), item[0])
         )
         self.learned: dict[str, str] = {}  # short form -> concept, learned across the KB
+        self._topics: dict[str, frozenset[str]] = {}
 
     def learn_short_forms(self, sentences) -> None:
         """ "monthly active users (MAUs)": MAU means what "user" means, everywhere in the KB."""
@@ -230,8 +233,21 @@ class Normaliser:
                 if "".join(w[0].upper() for w in tail) != short.upper():
                     continue
                 concept = self._concept_of_words([lemma(w) for w in tail])
-                if concept:
-                    self.learned.setdefault(lemma(short), concept)
+                if not all(w[0].isupper() for w in tail):
+                    if concept:
+                        self.learned.setdefault(lemma(short), concept)
+                else:
+                    # "the Medicare Shared Savings Program (MSSP)": MSSP names what the long form names
+                    long = " ".join(_name_words(" ".join(tail)))
+                    if long and canonical_name(short) not in self.index.names:
+                        self.index.add(self.index.resolve(long), [short])
+
+    def _topic(self, title: str) -> frozenset[str]:
+        found = self._topics.get(title)
+        if found is None:
+            found = frozenset(w for name in _names(title) for w in self.index.resolve(name).split() if len(w) >= 3)
+            self._topics[title] = found
+        return found
 
     def _concept_of_words(self, lemmas: list[str]) -> str | None:
         for size in range(min(_LONGEST, len(lemmas)), 0, -1):
@@ -301,7 +317,9 @@ class Normaliser:
                 When("year", month_index(note.year, 1), month_index(note.year, 12), "", str(note.year)),
                 "document",
             )
-        if when is None and note.anchor is not None:
+        if when is None and note.anchor is not None and note.anchor_field == "date":
+            # a source's date says when its present tense held; a claim's `created` says only when
+            # someone wrote the note
             point = month_index(note.anchor.year, note.anchor.month)
             when, when_source = (
                 When("point", point, point, "", f"{note.anchor.isoformat()} ({note.anchor_field})"),
@@ -350,11 +368,16 @@ class Normaliser:
             vintage=vintage,
             normal_sentence=_NOT_WORD.sub(" ", sentence.lower()).strip(),
             counted=counted,
+            topic=self._topic(note.title),
             reasons=reasons,
         )
 
     def _measure(self, fact, sentence, clause, before, after):
+        fact_start = _position(fact)
         near = before[-5:] + after[:4]
+        in_names = {m.span() for m in _NAME.finditer(sentence) if len(m.group(0).split()) >= 2}
+        # words of a multi-word name are not modifiers: "the Medicare Shared Savings Program"
+        near = [t for t in near if not any(a <= t[0] < b for a, b in in_names)]
         lowered = " ".join(t[2] for t in near).lower()
         modifiers = set()
         for surface, canonical in MODIFIER_WORDS.items():
@@ -375,8 +398,16 @@ class Normaliser:
         lemmas_before = [lemma(t[2]) for t in before]
         label = _LABEL_BEFORE.match(sentence[before[0][0] if before else 0 : after[0][0] if after else len(sentence)])
         if label and before:
-            # "Fdv at ico: $10M", "Monthly burn: ~$210K": a label's first measure word is its head
-            words = [lemma(w) for w in _TOKEN.findall(label.group(1))]
+            # "Fdv at ico: $10M", "Monthly burn: ~$210K": a label's first measure word is its head;
+            # an aside in brackets is not ("Gross savings (before shared savings payments): $6.6B")
+            head = _ASIDE.sub(" ", label.group(1))
+            words = [lemma(w) for w in _TOKEN.findall(head)]
+            # "Gross savings": a word that is a modifier before another measure word is a modifier
+            while len(words) > 1 and words[0] in _MODIFIER_LEMMAS and self._concept_of_words(words[1:]):
+                words = words[1:]
+            if "(" in label.group(1):
+                modifiers = {m for m in modifiers if re.search(rf"\b{re.escape(m)}\b", head.lower())}
+                modifiers |= {c for w, c in MODIFIER_WORDS.items() if re.search(rf"\b{re.escape(w)}\b", head.lower())}
             for i in range(len(words)):
                 for size in range(min(_LONGEST, len(words) - i), 0, -1):
                     concept = _PHRASES.get(tuple(words[i : i + size]))
@@ -392,7 +423,11 @@ class Normaliser:
                     if concept is None:
                         continue
                     distance = i if side == "after" else len(lemmas) - (i + size)
+                    if side == "after":
+                        distance -= sum(1 for w in lemmas[:i] if w in _LINK_WORDS)  # "$184K of revenue"
                     score = distance + (0.0 if side == "after" else 0.5) - 0.1 * size
+                    if side == "before" and _LIST_BREAK.search(sentence[before[i + size - 1][1] : fact_start]):
+                        score += 3  # "a $5.9M treasury, $184K of revenue": a comma ends the other item
                     if best is None or score < best[0]:
                         best = (score, concept, 1.0 if distance <= 4 else 0.85 if distance <= 8 else 0.7)
         if best is not None and best[0] <= 12:
@@ -462,6 +497,11 @@ class Normaliser:
         if note.main_entity:
             return note.main_entity, "note"
         return None, "none"
+
+
+_MODIFIER_LEMMAS = frozenset(lemma(w) for w in MODIFIER_WORDS if " " not in w)
+_LINK_WORDS = frozenset({"of", "in", "for", "the"})
+_LIST_BREAK = re.compile(r"[,;]")
 
 
 def _position(fact: Fact) -> int:

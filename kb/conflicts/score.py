@@ -76,6 +76,14 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.score -= 0.5
             d.reasons.append("forecasts; when one was made is not known")
 
+    if fa.path == fb.path and _table_row(a) and _table_row(b):
+        d.veto = "rows of one table or list: each row is its own item"
+        return d
+    guessed = a.concept.startswith("~") or b.concept.startswith("~")
+    if guessed and (fa.path == fb.path or _table_row(a) or _table_row(b)):
+        d.veto = "the measure is only guessed from a nearby noun"
+        return d
+
     # measure
     confidence = min(a.concept_confidence, b.concept_confidence)
     d.score += 2.0 * confidence
@@ -90,14 +98,25 @@ def decide(a: Norm, b: Norm) -> Decision:
                 points = 1.0
             d.score += points
             d.reasons.append(f"subject {a.subject}")
+        elif _shared_name_word(a.subject, b.subject):
+            d.score += 0.5
+            d.reasons.append(f"related subjects ({a.subject}, {b.subject})")
         elif a.subject_source in explicit and b.subject_source in explicit:
             d.veto = f"different subjects ({a.subject} vs {b.subject})"
             return d
         else:
             d.score -= 2.0
             d.reasons.append(f"subjects differ ({a.subject} vs {b.subject})")
-    elif a.subject or b.subject:
+    elif "(world)" in (a.subject, b.subject):
         d.score += 0.5
+        d.reasons.append("a world total, and a total naming no one")
+    elif _in_topic(a, b) or _in_topic(b, a):
+        d.score += 1.0
+        d.reasons.append(f"{a.subject or b.subject} named by the other note's title")
+    elif a.subject or b.subject:
+        # a sentence that names no one next to one that names a company is as often a total
+        # ("vendors shipped 1.24 billion") as the same company: weak evidence against
+        d.score -= 0.5
         d.reasons.append(f"{a.subject or b.subject} on one side, no subject named on the other")
     else:
         d.reasons.append("no subject named")
@@ -141,11 +160,38 @@ def decide(a: Norm, b: Norm) -> Decision:
         overlap = len(a.clause_words & b.clause_words) / len(union)
         d.score += 2.0 * overlap
         d.reasons.append(f"clause overlap {overlap:.2f}")
+    # values far apart are weak evidence of two quantities (gross vs net, a part vs the whole)
+    low, high = sorted((abs(fa.value), abs(fb.value)))
+    if low > 0 and fa.unit == fb.unit:
+        ratio = float(high / low)
+        penalty = 3.0 if ratio > 5 else 1.5 if ratio > 2.5 else 0.5 if ratio > 1.5 else 0.0
+        if penalty:
+            d.score -= penalty
+            d.reasons.append(f"values {ratio:.1f}x apart")
     if fa.path == fb.path:
         if fa.section != fb.section and not (a.subject_source in explicit and b.subject_source in explicit):
             d.score -= 0.5
         d.reasons.append("same note")
     return d
+
+
+TABLE_VALUES = 4  # a sentence holding this many numbers is a table row or a list, not prose
+
+
+def _table_row(norm: Norm) -> bool:
+    return len(norm.fact.sentence_values) >= TABLE_VALUES
+
+
+def _in_topic(named: Norm, other: Norm) -> bool:
+    """A fact naming no subject is about its note's topic: "Gross savings: $6.6B" in a note titled
+    "Medicare Shared Savings Program 2024 results"."""
+    return bool(named.subject and not other.subject and set(named.subject.split()) & other.topic)
+
+
+def _shared_name_word(a: str, b: str) -> bool:
+    """ "acos" and "shared program acos": names that share a distinctive word may name one thing."""
+    words_a = {w for w in a.split() if len(w) >= 4}
+    return bool(words_a & set(b.split()))
 
 
 def _prefix(a: str, b: str) -> bool:

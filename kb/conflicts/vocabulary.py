@@ -89,7 +89,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "employee": ("stock", "employee staff worker headcount job workforce"),
     "population": ("stock", "population resident inhabitant"),
     "interest-rate": ("stock", "bank-rate interest-rate policy-rate base-rate fed-fund-rate cash-rate"),
-    "inflation": ("flow", "inflation cpi consumer-price-index cpih core-inflation"),
+    "inflation": ("flow", "inflation cpi consumer-price-index consumer-prices-index headline-inflation"),
+    # indices that differ from headline inflation by what they include are their own measures
+    "inflation-with-housing": ("flow", "cpih"),
+    "core-inflation": ("flow", "core-inflation core-cpi underlying-inflation"),
     "gdp-growth": ("flow", "gdp economic-growth economy output-growth"),
     "unemployment": ("stock", "unemployment jobless-rate unemployment-rate"),
     "market-share": ("stock", "market-share share-of-the-market"),
