@@ -176,12 +176,25 @@ def detect(norms: list[Norm]) -> tuple[list[Conflict], list[Conflict], int]:
             between[key].append((i, j))
             graph.add_edge(*key)
     conflicts, info = [], []
-    cliques = sorted(sorted(clique) for clique in nx.find_cliques(graph))
-    for clique in cliques:
+    for clique in _merge_overlapping(sorted(sorted(clique) for clique in nx.find_cliques(graph))):
         card = _card(norms, groups, clique, between, decisions, relations)
         if card is not None:
             (info if card.kind == ROUNDING else conflicts).append(card)
     return conflicts, info, compared
+
+
+def _merge_overlapping(cliques: list[list[int]]) -> list[list[int]]:
+    """Cliques sharing two or more value groups are one quantity seen from several notes: one card.
+    (Cliques sharing one group stay apart: a value can be compared with two unrelated quantities.)"""
+    merged = nx.Graph()
+    merged.add_nodes_from(range(len(cliques)))
+    by_pair: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for number, clique in enumerate(cliques):
+        for pair in combinations(clique, 2):
+            by_pair[pair].append(number)
+    for members in by_pair.values():
+        merged.add_edges_from(zip(members, members[1:], strict=False))
+    return sorted(sorted({g for n in part for g in cliques[n]}) for part in nx.connected_components(merged))
 
 
 _KIND_STRENGTH = {HARD: 3, UNIT: 2, HEDGED: 1, ROUNDING: 0}

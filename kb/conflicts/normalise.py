@@ -50,6 +50,8 @@ _FORECAST = re.compile(
     r"scenario|hypothetical)\b",
     re.I,
 )
+_CONDITION = re.compile(r"\b(?:if|unless|provided that|in case|suppose|assuming)\b", re.I)
+_CONDITION_LABEL = re.compile(r"\bif\W{0,3}:", re.I)
 _VOTE = re.compile(r"\b(?:preferred|proposed|proposal|minority|dissent(?:ed|ing)?)\b", re.I)
 _UP = re.compile(
     r"\b(?:up|rose|rise|rising|grew|grow|growing|growth|increased?|increasing|gained?|jumped|climbed|higher|surged?|added|\+)\W*$",
@@ -328,6 +330,10 @@ class Normaliser:
 
         # -- modality
         modality = "question" if fact.modality == "question" else "asserted"
+        if modality == "asserted" and (
+            _CONDITION.search(sentence[clause_start:start]) or _CONDITION_LABEL.search(sentence[:start])
+        ):
+            modality = "hypothetical"  # "if it reaches $50M", "Invalidates if: ... below 15 launches"
         if modality == "asserted":
             if _FORECAST.search(clause) or any(
                 m.prospective and clause_start <= m.start < clause_end for m in mentions
@@ -374,10 +380,16 @@ class Normaliser:
 
     def _measure(self, fact, sentence, clause, before, after):
         fact_start = _position(fact)
+        # words of a multi-word name after its first are neither measures nor modifiers: "the
+        # Medicare Shared Savings Program", "Medicare HI Trust Fund impact" (but "Net Medicare savings")
+        inside = [
+            (m.start() + len(m.group(0).split()[0]), m.end())
+            for m in _NAME.finditer(sentence)
+            if len(m.group(0).split()) >= 3  # "Bank Rate" is a measure's name
+        ]
+        before = [t for t in before if not any(a <= t[0] < b for a, b in inside)]
+        after = [t for t in after if not any(a <= t[0] < b for a, b in inside)]
         near = before[-5:] + after[:4]
-        in_names = {m.span() for m in _NAME.finditer(sentence) if len(m.group(0).split()) >= 2}
-        # words of a multi-word name are not modifiers: "the Medicare Shared Savings Program"
-        near = [t for t in near if not any(a <= t[0] < b for a, b in in_names)]
         lowered = " ".join(t[2] for t in near).lower()
         modifiers = set()
         for surface, canonical in MODIFIER_WORDS.items():

@@ -164,14 +164,21 @@ def decide(a: Norm, b: Norm) -> Decision:
     low, high = sorted((abs(fa.value), abs(fb.value)))
     if low > 0 and fa.unit == fb.unit:
         ratio = float(high / low)
-        penalty = 3.0 if ratio > 5 else 1.5 if ratio > 2.5 else 0.5 if ratio > 1.5 else 0.0
+        penalty = 3.0 if ratio > 3 else 1.5 if ratio > 2 else 0.5 if ratio > 1.5 else 0.0
         if penalty:
             d.score -= penalty
             d.reasons.append(f"values {ratio:.1f}x apart")
     if fa.path == fb.path:
-        if fa.section != fb.section and not (a.subject_source in explicit and b.subject_source in explicit):
-            d.score -= 0.5
-        d.reasons.append("same note")
+        # a note contradicts itself between a summary and its body (front matter, key points, a
+        # timeline); two values under one heading are most often a list of different things
+        if min(a.concept_confidence, b.concept_confidence) < 0.85:
+            d.veto = "one note, and the measure is not named plainly"
+            return d
+        if fa.section == fb.section:
+            d.score -= 1.0
+            d.reasons.append("same note, same section")
+        else:
+            d.reasons.append("same note, other sections")
     return d
 
 
