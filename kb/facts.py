@@ -514,7 +514,7 @@ ID_WORDS = frozenset(
 rank ranked top grade id figure fig. table slide week day batch gen generation series model class type group
 cohort wave belief arxiv doi isbn issn pmid case patent bill h.r. s. rule act room suite floor gate flight route
 platform exit highway build release issue pr ticket call objective principle law stage milestone priority option
-scenario lesson question reason pillar track layer point
+scenario lesson question reason pillar track layer point session meeting sprint iteration term
 """.split()
 )
 _LAST_WORD = re.compile(r"(#|[A-Za-z][A-Za-z.]*)\s*[:#]?\s*$")

@@ -63,6 +63,10 @@ _DOWN = re.compile(
 )
 _NOT_WORD = re.compile(r"[\W_]+")
 _HARD_BREAK = re.compile(r";|\s[—–]\s|\b(?:while|whereas|but|although|though|versus|vs\.?|against)\b|\.\s", re.I)
+_LOWER_WORD = re.compile(r"(?<![\w@#])[a-z][a-z]+\b")
+COMMON_WORD_USES = 3  # distinct sentences writing a word in lower case before its capitalised form is a word
+_LABEL_AFTER = re.compile(r"\s*[:=]")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:on|via|through|onto|into|from|with|against|to)\s+(?:the\s+)?$", re.I)
 _OF_NAME = re.compile(r"\b(?:of|for|at|by)\s+(?:the\s+)?$", re.I)
 
 
@@ -222,9 +226,15 @@ class Normaliser:
         )
         self.learned: dict[str, str] = {}  # short form -> concept, learned across the KB
         self._topics: dict[str, frozenset[str]] = {}
+        self.lower_use: Counter = Counter()  # word -> distinct sentences that write it in lower case
 
     def learn_short_forms(self, sentences) -> None:
-        """ "monthly active users (MAUs)": MAU means what "user" means, everywhere in the KB."""
+        """ "monthly active users (MAUs)": MAU means what "user" means, everywhere in the KB. And the
+        words the KB writes in lower case: a capitalised "Likes" or "Monthly" is a word, not a name."""
+        sentences = list(sentences)
+        for sentence in sentences:
+            for word in set(_LOWER_WORD.findall(sentence)):
+                self.lower_use[word] += 1
         for sentence in sentences:
             for match in re.finditer(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Z][A-Za-z]{1,9}?)s?\)", sentence):
                 words = [w for w in match.group(1).split() if w.lower() not in ("of", "and", "the", "for", "&")]
@@ -243,6 +253,10 @@ class Normaliser:
                     long = " ".join(_name_words(" ".join(tail)))
                     if long and canonical_name(short) not in self.index.names:
                         self.index.add(self.index.resolve(long), [short])
+
+    def _common_word(self, word: str) -> bool:
+        lowered = word.lower()
+        return self.lower_use[lowered] >= COMMON_WORD_USES and canonical_name(word) not in self.index.names
 
     def _topic(self, title: str) -> frozenset[str]:
         found = self._topics.get(title)
@@ -476,6 +490,8 @@ class Normaliser:
                 continue
             name = " ".join(words)
             at = match.start() + lead
+            if len(words) == 1 and not name.isupper() and self._common_word(name):
+                continue
             if at == 0 and len(words) == 1 and name.lower() not in self.index.names and not name.isupper():
                 pass  # a capitalised first word may be a name; kept, but the index decides below
             follow = sentence[match.end() : match.end() + 40]
@@ -495,6 +511,10 @@ class Normaliser:
                 continue
             known = canonical in self.index.names.values()
             weight = distance - (15 if known else 0)
+            if _LABEL_AFTER.match(follow):
+                continue  # "Likes: 39", "Pass Likelihood: 50%": a label names the measure
+            if _PREPOSITION_BEFORE.search(precede):
+                weight += 100  # "launched on Futardio", "a bid to MetaDAO": not what the clause is about
             candidates.append((weight, canonical, "clause" if inside else "sentence"))
         lowered = sentence.lower()
         for word in WORLD_WORDS:
@@ -504,6 +524,8 @@ class Normaliser:
         if candidates:
             candidates.sort()
             weight, canonical, source = candidates[0]
+            if weight >= 100 and note.main_entity:
+                return note.main_entity, "note"
             if weight < 260:
                 return canonical, source
         if note.main_entity:

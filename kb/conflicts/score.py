@@ -118,8 +118,14 @@ def decide(a: Norm, b: Norm) -> Decision:
         # ("vendors shipped 1.24 billion") as the same company: weak evidence against
         d.score -= 0.5
         d.reasons.append(f"{a.subject or b.subject} on one side, no subject named on the other")
+    elif fa.path == fb.path or (a.topic & b.topic):
+        d.reasons.append("no subject named" + ("; the notes' titles name the same thing" if fa.path != fb.path else ""))
+    elif a.topic and b.topic:
+        d.score -= 2.0
+        d.reasons.append("no subject named, and the notes' titles name different things")
     else:
-        d.reasons.append("no subject named")
+        d.score -= 1.0
+        d.reasons.append("no subject named in either note")
 
     # time
     kind = a.concept_kind
