@@ -183,6 +183,14 @@ def detect(norms: list[Norm]) -> tuple[list[Conflict], list[Conflict], int]:
     return conflicts, info, compared
 
 
+def _measure_name(a: Norm, b: Norm) -> str:
+    """The measure as the notes write it when they agree ("savings"), else the concept's name."""
+    texts = {a.measure_text, b.measure_text} - {""}
+    if len(texts) == 1 and a.concept and not a.concept.startswith("~"):
+        return texts.pop()
+    return (a.concept or "").lstrip("~").replace("-", " ")
+
+
 def _merge_overlapping(cliques: list[list[int]]) -> list[list[int]]:
     """Cliques sharing two or more value groups are one quantity seen from several notes: one card.
     (Cliques sharing one group stay apart: a value can be compared with two unrelated quantities.)"""
@@ -260,7 +268,7 @@ def _card(norms, groups: _Groups, clique: list[int], between, decisions, relatio
     return Conflict(
         id="c" + hashlib.sha1(identity.encode()).hexdigest()[:10],
         kind=kind,
-        measure=(a.concept or "").lstrip("~"),
+        measure=_measure_name(a, b),
         modifiers=tuple(sorted(a.modifiers & b.modifiers)),
         subject=a.subject if a.subject == b.subject else (a.subject or b.subject),
         period=period,

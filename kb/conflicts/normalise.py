@@ -104,6 +104,7 @@ class Norm:
     normal_sentence: str = ""
     counted: str | None = None  # the noun right after the number ("units"), for the note's own measure
     topic: frozenset[str] = frozenset()  # the words of the names in the note's title
+    measure_text: str = ""  # the measure as written ("savings", "box office")
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -285,7 +286,7 @@ class Normaliser:
         reasons: list[str] = []
 
         # -- measure
-        concept, confidence, modifiers = self._measure(fact, sentence, clause, before_tokens, after_tokens)
+        concept, confidence, modifiers, measure_text = self._measure(fact, sentence, clause, before_tokens, after_tokens)
         counted = lemma(after_tokens[0][2]) if after_tokens and after_tokens[0][2][0].isalpha() else None
         kind = CONCEPT_KINDS.get(concept or "", "flow")
 
@@ -389,6 +390,7 @@ class Normaliser:
             normal_sentence=_NOT_WORD.sub(" ", sentence.lower()).strip(),
             counted=counted,
             topic=self._topic(note.title),
+            measure_text=measure_text,
             reasons=reasons,
         )
 
@@ -419,7 +421,7 @@ class Normaliser:
             if phrase in lowered:
                 *mods, head = target.split()
                 modifiers.update(MODIFIER_WORDS.get(m, m) for m in mods)
-                return self._concept_of_words([lemma(head)]) or lemma(head), 1.0, modifiers
+                return self._concept_of_words([lemma(head)]) or lemma(head), 1.0, modifiers, head
         best: tuple[float, str, float] | None = None
         lemmas_before = [lemma(t[2]) for t in before]
         label = _LABEL_BEFORE.match(sentence[before[0][0] if before else 0 : after[0][0] if after else len(sentence)])
@@ -427,10 +429,11 @@ class Normaliser:
             # "Fdv at ico: $10M", "Monthly burn: ~$210K": a label's first measure word is its head;
             # an aside in brackets is not ("Gross savings (before shared savings payments): $6.6B")
             head = _ASIDE.sub(" ", label.group(1))
-            words = [lemma(w) for w in _TOKEN.findall(head)]
+            surfaces = _TOKEN.findall(head)
+            words = [lemma(w) for w in surfaces]
             # "Gross savings": a word that is a modifier before another measure word is a modifier
             while len(words) > 1 and words[0] in _MODIFIER_LEMMAS and self._concept_of_words(words[1:]):
-                words = words[1:]
+                words, surfaces = words[1:], surfaces[1:]
             if "(" in label.group(1):
                 modifiers = {m for m in modifiers if re.search(rf"\b{re.escape(m)}\b", head.lower())}
                 modifiers |= {c for w, c in MODIFIER_WORDS.items() if re.search(rf"\b{re.escape(w)}\b", head.lower())}
@@ -438,10 +441,10 @@ class Normaliser:
                 for size in range(min(_LONGEST, len(words) - i), 0, -1):
                     concept = _PHRASES.get(tuple(words[i : i + size]))
                     if concept:
-                        return concept, 1.0, modifiers
+                        return concept, 1.0, modifiers, " ".join(surfaces[i : i + size]).lower()
         lemmas_after = [lemma(t[2]) for t in after[:3]]  # the counted noun, a verb after it ("iPhones shipped")
         # phrases after the number (the counted noun, "raised"), then before ("revenue of", "shipped")
-        for side, lemmas in (("after", lemmas_after), ("before", lemmas_before)):
+        for side, lemmas, toks in (("after", lemmas_after, after[:3]), ("before", lemmas_before, before)):
             for size in range(min(_LONGEST, len(lemmas)), 0, -1):
                 for i in range(len(lemmas) - size + 1):
                     key = tuple(lemmas[i : i + size])
@@ -455,9 +458,10 @@ class Normaliser:
                     if side == "before" and _LIST_BREAK.search(sentence[before[i + size - 1][1] : fact_start]):
                         score += 3  # "a $5.9M treasury, $184K of revenue": a comma ends the other item
                     if best is None or score < best[0]:
-                        best = (score, concept, 1.0 if distance <= 4 else 0.85 if distance <= 8 else 0.7)
+                        confidence = 1.0 if distance <= 4 else 0.85 if distance <= 8 else 0.7
+                        best = (score, concept, confidence, " ".join(t[2] for t in toks[i : i + size]).lower())
         if best is not None and best[0] <= 12:
-            return best[1], best[2], modifiers
+            return best[1], best[2], modifiers, best[3]
         # no vocabulary: the counted noun right after the number, else the nearest noun before it
         for lemmas in (lemmas_after[:2], list(reversed(lemmas_before[-3:]))):
             for word in lemmas:
@@ -468,8 +472,8 @@ class Normaliser:
                     and word not in CHANGE_WORDS
                     and len(word) > 2
                 ):
-                    return "~" + word, 0.4, modifiers
-        return None, 0.0, modifiers
+                    return "~" + word, 0.4, modifiers, word
+        return None, 0.0, modifiers, ""
 
     def _subject(self, sentence, clause_start, clause_end, start, end, note):
         candidates: list[tuple[float, str, str]] = []

@@ -63,7 +63,10 @@ def year_of(when: When) -> int:
 
 _Y = r"((?:19|20)\d\d)"
 _YY = r"'?((?:19|20)?\d\d)"
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _ORD = r"(first|second|third|fourth|1st|2nd|3rd|4th)"
 
 # Ordered: longer, more specific forms first; a character used by one is not read by another.

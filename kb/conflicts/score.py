@@ -11,6 +11,7 @@ of conflict (stage 4), not whether two facts are about the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .normalise import Norm
 from .vocabulary import MODIFIER_GROUPS, ONE_SIDED
@@ -59,6 +60,13 @@ def decide(a: Norm, b: Norm) -> Decision:
     if clash:
         d.veto = clash
         return d
+    low, high = sorted((abs(fa.value), abs(fb.value)))
+    far = low > 0 and fa.unit == fb.unit and high / low > Decimal("1.5")
+    for group in MODIFIER_GROUPS:
+        if far and bool(a.modifiers & group) != bool(b.modifiers & group):
+            # "net savings" against plain "savings" far from it: the plain one may be the gross figure
+            d.score -= 1.0
+            d.reasons.append(f"{'/'.join(sorted((a.modifiers | b.modifiers) & group))} on one side only")
     if a.direction and b.direction and a.direction != b.direction and a.role == "delta":
         d.veto = "one rose, the other fell"
         return d
@@ -170,7 +178,7 @@ def decide(a: Norm, b: Norm) -> Decision:
     low, high = sorted((abs(fa.value), abs(fb.value)))
     if low > 0 and fa.unit == fb.unit:
         ratio = float(high / low)
-        penalty = 3.0 if ratio > 3 else 1.5 if ratio > 2 else 0.5 if ratio > 1.5 else 0.0
+        penalty = 3.5 if ratio > 3 else 2.5 if ratio > 2 else 0.5 if ratio > 1.5 else 0.0
         if penalty:
             d.score -= penalty
             d.reasons.append(f"values {ratio:.1f}x apart")

@@ -129,7 +129,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
 # Words that say a percentage is a change of the concept, not a level.
 CHANGE_WORDS = frozenset(
     lemma(w)
-    for w in "growth grow rise increase up gain jump climb fall decline drop down decrease shrink cut slide plunge surge fell rose grew".split()
+    for w in (
+        "growth grow rise increase up gain jump climb fall decline drop down decrease shrink cut slide plunge "
+        "surge fell rose grew"
+    ).split()
 )
 # Words that never measure anything on their own.
 NOT_MEASURES = frozenset(
