@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 
@@ -41,6 +42,20 @@ def check(kb: KnowledgeBase, select=(), ignore=()) -> list[Problem]:
     return run_checks(kb, select, ignore)
 
 
+@functools.cache
+def code_version() -> str:
+    """The installed kb's own source files (path, size, mtime): an upgraded or edited kb must not be
+    given an answer an older kb remembered."""
+    import hashlib
+
+    package = Path(__file__).parent
+    rows = sorted(
+        f"{path.relative_to(package)}\0{path.stat().st_size}\0{path.stat().st_mtime_ns}"
+        for path in package.rglob("*.py")
+    )
+    return hashlib.sha1("\n".join(rows).encode()).hexdigest()
+
+
 def kb_state(config: Config, cache, label: str, options: object = ()) -> tuple[str, Inventory]:
     """A key for "this answer, on exactly these files": every note's and attachment's path, size and
     modification time, the settings and the cache's fingerprint. An unchanged KB gives the same key,
@@ -51,7 +66,7 @@ def kb_state(config: Config, cache, label: str, options: object = ()) -> tuple[s
     from .loader import discover
 
     inventory = discover(config)
-    digest = hashlib.sha1(repr((label, options, cache.fingerprint)).encode())
+    digest = hashlib.sha1(repr((label, options, cache.fingerprint, code_version())).encode())
     root = str(config.root)
     stats = []
     for relpath in inventory.note_paths + inventory.attachment_paths + [config.conflict_resolutions, "kb.toml"]:

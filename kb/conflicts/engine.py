@@ -175,19 +175,47 @@ def detect(norms: list[Norm]) -> tuple[list[Conflict], list[Conflict], int]:
             key = (min(gi, gj), max(gi, gj))
             between[key].append((i, j))
             graph.add_edge(*key)
-    conflicts, info = [], []
+    cards = []
     for clique in _merge_overlapping(sorted(sorted(clique) for clique in nx.find_cliques(graph))):
         card = _card(norms, groups, clique, between, decisions, relations)
         if card is not None:
-            (info if card.kind == ROUNDING else conflicts).append(card)
+            cards.append(card)
+    cards = _merge_same_values(cards)
+    conflicts = [card for card in cards if card.kind != ROUNDING]
+    info = [card for card in cards if card.kind == ROUNDING]
     return conflicts, info, compared
 
 
+def _merge_same_values(cards: list[Conflict]) -> list[Conflict]:
+    """Two cards that share a fact and show the same values are one disagreement stated in more
+    notes (one value copied into two notes that were not compared with each other): one card."""
+    kept: list[Conflict] = []
+    for card in cards:
+        values = [(side.value, side.unit) for side in card.sides]
+        keys = set(card.fact_keys())
+        twin = next(
+            (k for k in kept if [(s.value, s.unit) for s in k.sides] == values and keys & set(k.fact_keys())), None
+        )
+        if twin is None:
+            kept.append(card)
+            continue
+        for side, other in zip(twin.sides, card.sides, strict=True):
+            known = {fact_key(f) for f in side.facts}
+            side.facts = sorted(
+                side.facts + [f for f in other.facts if fact_key(f) not in known],
+                key=lambda f: (f.path, f.line, f.start),
+            )
+        twin.sources = max(twin.sources, card.sources)
+        identity = "\n".join(twin.fact_keys())
+        twin.id = "c" + hashlib.sha1(identity.encode()).hexdigest()[:10]
+    return kept
+
+
 def _measure_name(a: Norm, b: Norm) -> str:
-    """The measure as the notes write it when they agree ("savings"), else the concept's name."""
-    texts = {a.measure_text, b.measure_text} - {""}
-    if len(texts) == 1 and a.concept and not a.concept.startswith("~"):
-        return texts.pop()
+    """The measure as a note writes it ("savings", "box office"), else the concept's name."""
+    texts = sorted({a.measure_text, b.measure_text} - {""}, key=lambda text: (-len(text), text))
+    if texts and a.concept and not a.concept.startswith("~") and len(texts[0]) <= 30:
+        return texts[0]
     return (a.concept or "").lstrip("~").replace("-", " ")
 
 
@@ -269,7 +297,7 @@ def _card(norms, groups: _Groups, clique: list[int], between, decisions, relatio
         id="c" + hashlib.sha1(identity.encode()).hexdigest()[:10],
         kind=kind,
         measure=_measure_name(a, b),
-        modifiers=tuple(sorted(a.modifiers & b.modifiers)),
+        modifiers=tuple(sorted(a.modifiers | b.modifiers)),
         subject=a.subject if a.subject == b.subject else (a.subject or b.subject),
         period=period,
         unit=" vs ".join(units) if kind == UNIT else side_list[0].unit,

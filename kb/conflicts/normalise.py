@@ -63,8 +63,12 @@ _DOWN = re.compile(
 )
 _NOT_WORD = re.compile(r"[\W_]+")
 _HARD_BREAK = re.compile(r";|\s[—–]\s|\b(?:while|whereas|but|although|though|versus|vs\.?|against)\b|\.\s", re.I)
+_MID_CAPITAL = re.compile(r"(?<=[\w,;)] )[A-Z][A-Za-z]+\b")
 _LOWER_WORD = re.compile(r"(?<![\w@#])[a-z][a-z]+\b")
 COMMON_WORD_USES = 3  # distinct sentences writing a word in lower case before its capitalised form is a word
+_COMMA_ASIDE = re.compile(
+    r",\s*(?:before|after|including|excluding|net of|not counting|such as|like|compared with)\b[^,]*,", re.I
+)
 _LABEL_AFTER = re.compile(r"\s*[:=]")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:on|via|through|onto|into|from|with|against|to)\s+(?:the\s+)?$", re.I)
 _OF_NAME = re.compile(r"\b(?:of|for|at|by)\s+(?:the\s+)?$", re.I)
@@ -227,6 +231,7 @@ class Normaliser:
         )
         self.learned: dict[str, str] = {}  # short form -> concept, learned across the KB
         self._topics: dict[str, frozenset[str]] = {}
+        self.mid_caps: Counter = Counter()  # capitalised words seen after a sentence's first word
         self.lower_use: Counter = Counter()  # word -> distinct sentences that write it in lower case
 
     def learn_short_forms(self, sentences) -> None:
@@ -236,6 +241,8 @@ class Normaliser:
         for sentence in sentences:
             for word in set(_LOWER_WORD.findall(sentence)):
                 self.lower_use[word] += 1
+            for word in set(_MID_CAPITAL.findall(sentence)):
+                self.mid_caps[word] += 1
         for sentence in sentences:
             for match in re.finditer(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Z][A-Za-z]{1,9}?)s?\)", sentence):
                 words = [w for w in match.group(1).split() if w.lower() not in ("of", "and", "the", "for", "&")]
@@ -286,7 +293,9 @@ class Normaliser:
         reasons: list[str] = []
 
         # -- measure
-        concept, confidence, modifiers, measure_text = self._measure(fact, sentence, clause, before_tokens, after_tokens)
+        concept, confidence, modifiers, measure_text = self._measure(
+            fact, sentence, clause, before_tokens, after_tokens
+        )
         counted = lemma(after_tokens[0][2]) if after_tokens and after_tokens[0][2][0].isalpha() else None
         kind = CONCEPT_KINDS.get(concept or "", "flow")
 
@@ -399,10 +408,14 @@ class Normaliser:
         # words of a multi-word name after its first are neither measures nor modifiers: "the
         # Medicare Shared Savings Program", "Medicare HI Trust Fund impact" (but "Net Medicare savings")
         inside = [
-            (m.start() + len(m.group(0).split()[0]), m.end())
+            # at the start of a sentence the first capital is the sentence's, not the name's
+            (m.start() + (len(m.group(0).split()[0]) if not sentence[: m.start()].strip(" -*•#>") else 0), m.end())
             for m in _NAME.finditer(sentence)
             if len(m.group(0).split()) >= 3  # "Bank Rate" is a measure's name
         ]
+        # and an aside between commas qualifies, it does not name the measure: "Gross savings, before
+        # shared savings payments, were $6.6 billion"
+        inside += [m.span() for m in _COMMA_ASIDE.finditer(sentence[:fact_start])]
         before = [t for t in before if not any(a <= t[0] < b for a, b in inside)]
         after = [t for t in after if not any(a <= t[0] < b for a, b in inside)]
         near = before[-5:] + after[:4]
@@ -462,6 +475,10 @@ class Normaliser:
                         best = (score, concept, confidence, " ".join(t[2] for t in toks[i : i + size]).lower())
         if best is not None and best[0] <= 12:
             return best[1], best[2], modifiers, best[3]
+        if best is not None and before and lemma(before[-1][2]) in _COPULAS:
+            # "Fare revenue at Harbor City Metro for the fiscal year ended June 30, 2024 was $596M":
+            # what the copula's subject names, however far back
+            return best[1], 0.85, modifiers, best[3]
         # no vocabulary: the counted noun right after the number, else the nearest noun before it
         for lemmas in (lemmas_after[:2], list(reversed(lemmas_before[-3:]))):
             for word in lemmas:
@@ -496,6 +513,13 @@ class Normaliser:
             at = match.start() + lead
             if len(words) == 1 and not name.isupper() and self._common_word(name):
                 continue
+            if (
+                len(words) == 1
+                and not sentence[:at].strip(' -*•#>"“')
+                and not self.mid_caps[name]
+                and canonical_name(name) not in self.index.names
+            ):
+                continue  # "Tuition revenue was…": a sentence's first capital names nothing
             if at == 0 and len(words) == 1 and name.lower() not in self.index.names and not name.isupper():
                 pass  # a capitalised first word may be a name; kept, but the index decides below
             follow = sentence[match.end() : match.end() + 40]
@@ -538,6 +562,7 @@ class Normaliser:
 
 
 _MODIFIER_LEMMAS = frozenset(lemma(w) for w in MODIFIER_WORDS if " " not in w)
+_COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
 _LIST_BREAK = re.compile(r"[,;]")
 

@@ -21,6 +21,9 @@ MONTHS = {
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
 @dataclass(frozen=True, slots=True)
 class When:
     """A time a number is about. `start`/`end` are month indexes (year * 12 + month - 1), inclusive;
@@ -40,6 +43,9 @@ class When:
         if self.grain == "point" or other.grain == "point":
             point, span = (self, other) if self.grain == "point" else (other, self)
             if span.grain == "point":
+                days = _DAY.search(point.label), _DAY.search(span.label)
+                if days[0] and days[1] and days[0].group(0) != days[1].group(0):
+                    return False  # 19 and 20 August are the same month, not the same day
                 return point.start == span.start
             return point.start == span.end and span.grain != "window"
         return self.grain == other.grain and self.start == other.start and self.end == other.end

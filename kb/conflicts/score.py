@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .normalise import Norm
-from .vocabulary import MODIFIER_GROUPS, ONE_SIDED
+from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index
 
+_CONCEPT_OF = concept_index()[0]
 THRESHOLD = 4.0  # calibrated on the seeds and the conflicts-dev set; see benchmarks/conflicts_eval.py
 
 
@@ -61,7 +62,7 @@ def decide(a: Norm, b: Norm) -> Decision:
         d.veto = clash
         return d
     low, high = sorted((abs(fa.value), abs(fb.value)))
-    far = low > 0 and fa.unit == fb.unit and high / low > Decimal("1.5")
+    far = low > 0 and fa.unit == fb.unit and high / low > Decimal("1.25")
     for group in MODIFIER_GROUPS:
         if far and bool(a.modifiers & group) != bool(b.modifiers & group):
             # "net savings" against plain "savings" far from it: the plain one may be the gross figure
@@ -167,6 +168,13 @@ def decide(a: Norm, b: Norm) -> Decision:
         else:
             d.score -= 1.0
             d.reasons.append("one side states no period")
+
+    # the counted nouns: "32,900 students" and "24,120 undergraduates" count different things
+    names = [_CONCEPT_OF.get((n.counted,)) == n.concept for n in (a, b)]
+    if a.counted and b.counted and a.counted != b.counted and names[0] != names[1]:
+        # one counts what the measure names ("students"), the other something narrower
+        d.score -= 1.5
+        d.reasons.append(f"counts {a.counted} vs {b.counted}")
 
     # the words around the numbers
     union = a.clause_words | b.clause_words
