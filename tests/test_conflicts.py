@@ -392,3 +392,62 @@ def test_parallel_and_cached_extraction_give_the_facts_serial_extraction_gives(t
         cache = open_cache(config)
         assert _fact_state(conflicts.extract_facts(load_kb(config, cache), workers=3)) == serial
         cache.close()
+
+
+def test_points_on_different_days_of_one_month_are_different_times(make_kb):
+    """A reservoir's level on 3 and 4 May is two readings, not a disagreement; one day, two values is."""
+    body_a = "As of May 3, 2025, Lake Orin held 1.20 million acre-feet of water in storage."
+    body_b = "As of May 4, 2025, Lake Orin held 1.31 million acre-feet of water in storage."
+    body_c = "As of May 3, 2025, Lake Orin held 1.42 million acre-feet of water in storage."
+    files = {
+        "a.md": note("Lake Orin storage", body_a),
+        "b.md": note("Lake Orin weekly storage", body_b),
+    }
+    assert conflicts_of(make_kb, files) == []
+    files["c.md"] = note("Lake Orin storage report", body_c)
+    found = conflicts_of(make_kb, files)
+    assert [sorted(f.path for s in c.sides for f in s.facts) for c in found] == [["a.md", "c.md"]]
+
+
+def test_the_subject_of_a_copula_names_the_measure_however_far_back(make_kb):
+    found = conflicts_of(
+        make_kb,
+        {
+            "a.md": note(
+                "Orchard Theatre accounts",
+                "Ticket revenue at the Orchard Theatre for the fiscal year ended June 30, 2024 was $4.2 million.",
+            ),
+            "b.md": note(
+                "Orchard Theatre annual report", "Orchard Theatre ticket revenue was $3.9 million in fiscal 2024."
+            ),
+        },
+    )
+    assert [(c.kind, c.measure) for c in found] == [("hard", "revenue")]
+
+
+def test_every_two_values_on_a_card_were_compared(make_kb):
+    """Three notes: 2024 attendance of one festival stated three ways. Each pair is judged on its own,
+    and a card never shows a value against one it was not compared with."""
+    files = {
+        "a.md": note("Lumen Festival recap", "The Lumen Festival drew 182,000 visitors in 2024."),
+        "b.md": note("Lumen Festival figures", "The Lumen Festival drew 195,000 visitors in 2024."),
+        "c.md": note("Lumen Festival city report", "The Lumen Festival drew 171,500 visitors in 2024."),
+    }
+    kb = make_kb(files)
+    from kb.conflicts.candidates import candidate_pairs
+    from kb.conflicts.engine import normalise_facts
+    from kb.conflicts.extract import extract_facts
+    from kb.conflicts.score import decide
+
+    norms = normalise_facts(kb, extract_facts(kb))
+    judged = {
+        frozenset((norms[i].fact.path, norms[j].fact.path))
+        for i, j in candidate_pairs(norms)
+        if decide(norms[i], norms[j]).same
+    }
+    for conflict in find_conflicts(kb).conflicts:
+        paths = [f.path for side in conflict.sides for f in side.facts]
+        for x in paths:
+            for y in paths:
+                assert x == y or frozenset((x, y)) in judged
+    assert len(find_conflicts(kb).conflicts) == 1

@@ -1,15 +1,9 @@
-"""Numeric conflicts: facts about the same thing whose stated values cannot both be true.
+"""Stage 5: cards as data and as text, JSON or Markdown; decisions recorded by reviewers.
 
-Pipeline: extract facts from every note (kb.facts) -> block them on exact keys (unit, period, role,
-measure) -> inside a block, compare only pairs that pass the vetoes (same sentence or a sentence
-copied between notes, incompatible modifiers such as net vs gross, different subject labels, no
-shared specific entity, values more than the near-miss window apart) -> classify each pair by
-implied-precision intervals in Decimal with strict overlap -> group the facts of a block into
-sides of mutually agreeing values -> rank.
-
-Classes: `hard` (no overlap, no hedge), `hedged` (no overlap even after widening for a hedge such
-as "nearly" or "more than"), and the informational `rounding` (only the looser round-number
-interval overlaps: "476" vs "480") which is reported only with --all.
+Kinds: `hard` (intervals do not overlap, no hedge), `unit` (the same amount in a currency and a
+token), `hedged` (no overlap even after widening for a hedge such as "nearly" or "more than"), and
+the informational `rounding` (only the looser round-number interval overlaps: "476" vs "480"),
+reported only with --all.
 """
 
 from __future__ import annotations
