@@ -10,6 +10,7 @@ only as a labelled lower tier) and the modality of the clause that holds the num
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -195,6 +196,11 @@ _TIME_TOKEN = re.compile(r"(?:FY|CY|PY|Q[1-4]|H[12]|[1-4]Q)'?\d{0,4}", re.I)
 
 
 def _name_words(surface: str) -> list[str]:
+    return list(_name_words_cached(surface))
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_words_cached(surface: str) -> tuple[str, ...]:
     """The words of a capitalised run that name something: measure words ("Bank Rate", "Passengers")
     and time tokens ("FY25", "Q4") dropped."""
     words = surface.split()
@@ -205,7 +211,7 @@ def _name_words(surface: str) -> list[str]:
             keep[i] = False
         if i + 1 < len(words) and (lemmas[i], lemmas[i + 1]) in _PHRASES:
             keep[i] = keep[i + 1] = False
-    return [w for w, k in zip(words, keep, strict=True) if k]
+    return tuple(w for w, k in zip(words, keep, strict=True) if k)
 
 
 def _names(text: str) -> list[str]:
@@ -231,6 +237,7 @@ class Normaliser:
         )
         self.learned: dict[str, str] = {}  # short form -> concept, learned across the KB
         self._topics: dict[str, frozenset[str]] = {}
+        self._times: dict[tuple, list[TimeMention]] = {}  # a sentence's times, shared by its facts
         self.mid_caps: Counter = Counter()  # capitalised words seen after a sentence's first word
         self.lower_use: Counter = Counter()  # word -> distinct sentences that write it in lower case
 
@@ -330,9 +337,10 @@ class Normaliser:
                 role, direction = "delta", "down"
 
         # -- time
-        mentions = find_times(
-            sentence, note.anchor if note.anchor_field == "date" else None, _context_year(fact) or note.year
-        )
+        time_key = (sentence, note.anchor if note.anchor_field == "date" else None, _context_year(fact) or note.year)
+        mentions = self._times.get(time_key)
+        if mentions is None:
+            mentions = self._times[time_key] = find_times(*time_key)
         when, when_source = _bind_time(mentions, start, end, clause_start, clause_end, role)
         if when is None and fact.period and fact.period_source in ("paragraph", "heading", "title"):
             parsed = find_times(fact.period.replace("-Q", " Q"), note.anchor)
@@ -421,9 +429,8 @@ class Normaliser:
         near = before[-5:] + after[:4]
         lowered = " ".join(t[2] for t in near).lower()
         modifiers = set()
-        for surface, canonical in MODIFIER_WORDS.items():
-            if re.search(rf"\b{re.escape(surface).replace('-', '[- ]')}\b", lowered):
-                modifiers.add(canonical)
+        for found in _MODIFIER_PATTERN.finditer(lowered):
+            modifiers.add(_MODIFIER_OF[re.sub(r"[- ]", "-", found.group(0))])
         if re.search(r"\b(?:a|per)\s+(?:month|mo)\b|/month|/mo\b", lowered):
             modifiers.add("monthly")
         if re.search(r"\b(?:a|per)\s+year\b|/year|/yr\b|\bannually\b", lowered):
@@ -562,6 +569,15 @@ class Normaliser:
 
 
 _MODIFIER_LEMMAS = frozenset(lemma(w) for w in MODIFIER_WORDS if " " not in w)
+_MODIFIER_OF = {re.sub(r"[- ]", "-", surface): canonical for surface, canonical in MODIFIER_WORDS.items()}
+_MODIFIER_PATTERN = re.compile(
+    r"\b(?:"
+    + "|".join(
+        "[- ]".join(re.escape(part) for part in re.split(r"[- ]", surface))
+        for surface in sorted(MODIFIER_WORDS, key=len, reverse=True)
+    )
+    + r")\b"
+)
 _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
 _LIST_BREAK = re.compile(r"[,;]")

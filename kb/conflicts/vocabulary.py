@@ -8,6 +8,7 @@ missing here still works: its lemma is its own concept, with lower confidence.
 
 from __future__ import annotations
 
+import functools
 import re
 
 IRREGULAR = {
@@ -22,6 +23,7 @@ IRREGULAR = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """A crude, deterministic stem: enough for "shipped"/"shipments"/"ships" and "raise"/"raised" to
     meet. A final "e" is dropped from every word, so both sides of a pair agree."""
