@@ -44,7 +44,7 @@ def entity_index(kb: KnowledgeBase) -> EntityIndex:
     return index
 
 
-def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex) -> dict[str, NoteContext]:
+def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_word=None) -> dict[str, NoteContext]:
     names_by_note: dict[str, Counter] = defaultdict(Counter)
     years_by_note: dict[str, Counter] = defaultdict(Counter)
     seen: set[tuple[str, str]] = set()
@@ -53,7 +53,8 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex) -> d
             continue
         seen.add((fact.path, fact.sentence))
         for surface in _names(fact.sentence):
-            names_by_note[fact.path][index.resolve(surface)] += 1
+            if is_word is None or not is_word(surface):
+                names_by_note[fact.path][index.resolve(surface)] += 1
         years_by_note[fact.path].update(_IN_YEAR.findall(fact.sentence))
     contexts = {}
     for path, note in kb.notes.items():
@@ -88,9 +89,9 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex) -> d
 
 def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
     index = entity_index(kb)
-    contexts = note_contexts(kb, facts, index)
     normaliser = Normaliser(index, kb.config.conflict_aliases)
     normaliser.learn_short_forms(sorted({f.sentence for f in facts}))
+    contexts = note_contexts(kb, facts, index, normaliser.is_word)
     norms = []
     for fact in facts:
         context = contexts.get(fact.path)

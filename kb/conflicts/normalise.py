@@ -65,7 +65,7 @@ _DOWN = re.compile(
 _NOT_WORD = re.compile(r"[\W_]+")
 _HARD_BREAK = re.compile(r";|\s[—–]\s|\b(?:while|whereas|but|although|though|versus|vs\.?|against)\b|\.\s", re.I)
 _MID_CAPITAL = re.compile(r"(?<=[\w,;)] )[A-Z][A-Za-z]+\b")
-_LOWER_WORD = re.compile(r"(?<![\w@#])[a-z][a-z]+\b")
+_LOWER_WORD = re.compile(r"(?:(?<=\s)|^)[a-z][a-z]+(?=[\s,.;:!?)]|$)")
 COMMON_WORD_USES = 3  # distinct sentences writing a word in lower case before its capitalised form is a word
 _COMMA_ASIDE = re.compile(
     r",\s*(?:before|after|including|excluding|net of|not counting|such as|like|compared with)\b[^,]*,", re.I
@@ -269,6 +269,10 @@ class Normaliser:
                     if long and canonical_name(short) not in self.index.names:
                         self.index.add(self.index.resolve(long), [short])
 
+    def is_word(self, name: str) -> bool:
+        """A one-word name the KB also writes in lower case is a word ("Skip", "Likes")."""
+        return len(name.split()) == 1 and self._common_word(name)
+
     def _common_word(self, word: str) -> bool:
         lowered = word.lower()
         return self.lower_use[lowered] >= COMMON_WORD_USES and canonical_name(word) not in self.index.names
@@ -431,6 +435,8 @@ class Normaliser:
         modifiers = set()
         for found in _MODIFIER_PATTERN.finditer(lowered):
             modifiers.add(_MODIFIER_OF[re.sub(r"[- ]", "-", found.group(0))])
+        if _CUMULATIVE.search(clause):
+            modifiers.add("cumulative")  # "8 ICOs total since April", "to date", "all-time"
         if re.search(r"\b(?:a|per)\s+(?:month|mo)\b|/month|/mo\b", lowered):
             modifiers.add("monthly")
         if re.search(r"\b(?:a|per)\s+year\b|/year|/yr\b|\bannually\b", lowered):
@@ -500,6 +506,7 @@ class Normaliser:
         return None, 0.0, modifiers, ""
 
     def _subject(self, sentence, clause_start, clause_end, start, end, note):
+        entity_note = note.kind == "entity" or "entities/" in note.path
         candidates: list[tuple[float, str, str]] = []
         for match in _NAME.finditer(sentence):
             surface = match.group(0)
@@ -518,8 +525,8 @@ class Normaliser:
                 continue
             name = " ".join(words)
             at = match.start() + lead
-            if len(words) == 1 and not name.isupper() and self._common_word(name):
-                continue
+            if len(words) == 1 and (not name.isupper() or len(name) > 5) and self._common_word(name):
+                continue  # "Likes", "ADJUSTED": words, not names
             if (
                 len(words) == 1
                 and not sentence[:at].strip(' -*•#>"“')
@@ -550,6 +557,8 @@ class Normaliser:
                 continue  # "Likes: 39", "Pass Likelihood: 50%": a label names the measure
             if _PREPOSITION_BEFORE.search(precede):
                 weight += 100  # "launched on Futardio", "a bid to MetaDAO": not what the clause is about
+            elif entity_note and canonical != note.main_entity and sentence[clause_start:at].count(" ") > 2:
+                weight += 100  # in an entity's note, a name inside the clause is rarely what it is about
             candidates.append((weight, canonical, "clause" if inside else "sentence"))
         lowered = sentence.lower()
         for word in WORLD_WORDS:
@@ -560,7 +569,8 @@ class Normaliser:
             candidates.sort()
             weight, canonical, source = candidates[0]
             if weight >= 100 and note.main_entity:
-                return note.main_entity, "note"
+                named = canonical.split()[0] == note.main_entity.split()[0]  # "Umbra ICO" in Umbra's note
+                return note.main_entity, source if named else "note"
             if weight < 260:
                 return canonical, source
         if note.main_entity:
@@ -578,6 +588,7 @@ _MODIFIER_PATTERN = re.compile(
     )
     + r")\b"
 )
+_CUMULATIVE = re.compile(r"\b(?:in total since|total since|to date|all[- ]time|lifetime|cumulative(?:ly)?)\b", re.I)
 _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
 _LIST_BREAK = re.compile(r"[,;]")

@@ -197,6 +197,9 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.veto = "one note, and the measure is not named plainly"
             return d
         if fa.section == fb.section:
+            if not (a.subject_source in explicit or b.subject_source in explicit):
+                d.veto = "one section of one note, no subject named: a list of different things"
+                return d
             d.score -= 1.0
             d.reasons.append("same note, same section")
         else:
