@@ -451,3 +451,24 @@ def test_every_two_values_on_a_card_were_compared(make_kb):
             for y in paths:
                 assert x == y or frozenset((x, y)) in judged
     assert len(find_conflicts(kb).conflicts) == 1
+
+
+def test_percentages_of_different_wholes_are_different_quantities(make_kb):
+    """A survey's shares: "62% of nurses" and "48% of doctors" in two notes of one hospital survey."""
+    files = {
+        "a.md": note("Kestrel Health staff survey", "In 2025, 62% of nurses at Kestrel Health reported burnout."),
+        "b.md": note("Kestrel Health survey results", "In 2025, 48% of doctors at Kestrel Health reported burnout."),
+    }
+    assert conflicts_of(make_kb, files) == []
+    files["c.md"] = note("Kestrel Health survey, again", "In 2025, 55% of nurses at Kestrel Health reported burnout.")
+    found = conflicts_of(make_kb, files)
+    assert [sorted(f.path for s in c.sides for f in s.facts) for c in found] == [["a.md", "c.md"]]
+
+
+def test_table_rows_naming_no_subject_do_not_meet_across_notes(make_kb):
+    rows = "In 2024: Visitors: {} | Tickets: {} | Members: {} | Donations: {}"
+    files = {
+        "a.md": note("weekly counts", rows.format("4,100", "3,200", "150", "90")),
+        "b.md": note("weekend counts", rows.format("5,600", "4,900", "210", "40")),
+    }
+    assert conflicts_of(make_kb, files) == []

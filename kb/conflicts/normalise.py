@@ -110,6 +110,7 @@ class Norm:
     counted: str | None = None  # the noun right after the number ("units"), for the note's own measure
     topic: frozenset[str] = frozenset()  # the words of the names in the note's title
     measure_text: str = ""  # the measure as written ("savings", "box office")
+    share_of: tuple[str, ...] = ()  # a percentage's whole: "54% of Gen Z" -> ("gen", "z")
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -412,6 +413,7 @@ class Normaliser:
             counted=counted,
             topic=self._topic(note.title),
             measure_text=measure_text,
+            share_of=_share_of(fact, sentence, end),
             reasons=reasons,
         )
 
@@ -435,6 +437,8 @@ class Normaliser:
         modifiers = set()
         for found in _MODIFIER_PATTERN.finditer(lowered):
             modifiers.add(_MODIFIER_OF[re.sub(r"[- ]", "-", found.group(0))])
+        if fact.unit in ("%", "x") and _RELATIVE.match(sentence, fact_start + len(" ".join(fact.text.split()))):
+            modifiers.add("relative")  # "11% higher than FFS": a comparison, not a level
         if _CUMULATIVE.search(clause):
             modifiers.add("cumulative")  # "8 ICOs total since April", "to date", "all-time"
         if re.search(r"\b(?:a|per)\s+(?:month|mo)\b|/month|/mo\b", lowered):
@@ -507,6 +511,9 @@ class Normaliser:
 
     def _subject(self, sentence, clause_start, clause_end, start, end, note):
         entity_note = note.kind == "entity" or "entities/" in note.path
+        labelled = _NAME_BEFORE_BRACKET.search(sentence[:start])
+        if labelled and not self.is_word(labelled.group(1)):
+            return self.index.resolve(labelled.group(1)), "clause"  # "Netflix (8.4%), YouTube (6.0%)"
         candidates: list[tuple[float, str, str]] = []
         for match in _NAME.finditer(sentence):
             surface = match.group(0)
@@ -589,9 +596,24 @@ _MODIFIER_PATTERN = re.compile(
     + r")\b"
 )
 _CUMULATIVE = re.compile(r"\b(?:in total since|total since|to date|all[- ]time|lifetime|cumulative(?:ly)?)\b", re.I)
+_NAME_BEFORE_BRACKET = re.compile(r"(?<![\w@])([A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})\s*\(\s*[~≈]?$")
 _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
 _LIST_BREAK = re.compile(r"[,;]")
+
+
+_SHARE_OF = re.compile(r"\s*(?:of\s+(?:all\s+|the\s+|their\s+|its\s+)?)([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2})")
+_RELATIVE = re.compile(r"\s*(?:higher|lower|more|less|above|below|greater|fewer|cheaper)\s+than\b", re.I)
+
+
+def _share_of(fact: Fact, sentence: str, end: int) -> tuple[str, ...]:
+    """What a percentage is a share of, as lemmas: "79% of gaming spend" -> ("gaming", "spend")."""
+    if fact.unit != "%":
+        return ()
+    found = _SHARE_OF.match(sentence, end)
+    if not found:
+        return ()
+    return tuple(lemma(w) for w in found.group(1).split() if lemma(w) not in NOT_MEASURES)[:2]
 
 
 def _position(fact: Fact) -> int:

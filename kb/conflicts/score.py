@@ -88,6 +88,12 @@ def decide(a: Norm, b: Norm) -> Decision:
     if fa.path == fb.path and _table_row(a) and _table_row(b):
         d.veto = "rows of one table or list: each row is its own item"
         return d
+    if (_table_row(a) or _table_row(b)) and not (a.subject and b.subject):
+        d.veto = "a table row naming no subject"
+        return d
+    if a.share_of and b.share_of and a.share_of != b.share_of:
+        d.veto = f"shares of different wholes ({' '.join(a.share_of)} vs {' '.join(b.share_of)})"
+        return d
     guessed = a.concept.startswith("~") or b.concept.startswith("~")
     if guessed and (fa.path == fb.path or _table_row(a) or _table_row(b)):
         d.veto = "the measure is only guessed from a nearby noun"

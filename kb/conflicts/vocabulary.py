@@ -194,6 +194,7 @@ ONE_SIDED = frozenset(
         "minimum",
         "maximum",
         "cumulative",
+        "relative",
     }
 )
 
