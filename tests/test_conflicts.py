@@ -472,3 +472,24 @@ def test_table_rows_naming_no_subject_do_not_meet_across_notes(make_kb):
         "b.md": note("weekend counts", rows.format("5,600", "4,900", "210", "40")),
     }
     assert conflicts_of(make_kb, files) == []
+
+
+def test_parallel_normalisation_gives_what_serial_gives(tmp_path, monkeypatch):
+    from kb.config import load_config
+    from kb.conflicts import engine
+    from kb.model import load_kb
+
+    from .data.facts_golden import GOLDEN
+
+    files = {f"notes/n{i}.md": note(f"Note {i}", sentence) for i, (sentence, _) in enumerate(GOLDEN)}
+    write_files(tmp_path, files)
+    kb = load_kb(load_config(tmp_path))
+    facts = engine.extract_facts(kb, workers=1)
+
+    def state(norms):
+        return [(n.fact.path, n.fact.start, n.concept, n.subject, n.when and n.when.label, n.modality) for n in norms]
+
+    serial = state(engine.normalise_facts(kb, facts))
+    monkeypatch.setattr(engine, "PARALLEL_MIN_FACTS", 1)
+    assert state(engine.normalise_facts(kb, facts)) == serial
+    assert len(serial) > 10

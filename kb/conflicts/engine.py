@@ -92,11 +92,7 @@ def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
     normaliser = Normaliser(index, kb.config.conflict_aliases)
     normaliser.learn_short_forms(sorted({f.sentence for f in facts}))
     contexts = note_contexts(kb, facts, index, normaliser.is_word)
-    norms = []
-    for fact in facts:
-        context = contexts.get(fact.path)
-        if context is not None:
-            norms.append(normaliser.normalise(fact, context))
+    norms = _normalise_all(normaliser, facts, contexts)
     # A counted noun with no measure word takes the measure the same note states for it elsewhere:
     # "168.6 million units" in a note where units were "shipped".
     measure_of: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -146,6 +142,56 @@ class _Groups:
             for k in self.members.pop(gone):
                 self.group_of[k] = keep
                 self.members[keep].append(k)
+
+
+PARALLEL_MIN_FACTS = 4000  # below this, starting worker processes costs more than it saves
+_SHARED: tuple | None = None  # what forked workers inherit: (normaliser, facts, contexts)
+
+
+def _normalise_range(bounds: tuple[int, int]) -> list[Norm | None]:
+    normaliser, facts, contexts = _SHARED
+    out: list[Norm | None] = []
+    for fact in facts[bounds[0] : bounds[1]]:
+        context = contexts.get(fact.path)
+        norm = normaliser.normalise(fact, context) if context is not None else None
+        if norm is not None:
+            norm.fact = None  # the parent has the fact; sending it back would double the pickling
+        out.append(norm)
+    return out
+
+
+def _normalise_all(normaliser: Normaliser, facts: list[Fact], contexts: dict[str, NoteContext]) -> list[Norm]:
+    """Every fact normalised, in order; a large KB across cores (forked workers share the learned
+    normaliser without pickling it)."""
+    import multiprocessing
+    import os
+
+    global _SHARED
+    workers = min(os.cpu_count() or 1, 8)
+    _SHARED = (normaliser, facts, contexts)
+    try:
+        if workers <= 1 or len(facts) < PARALLEL_MIN_FACTS or "fork" not in multiprocessing.get_all_start_methods():
+            return _normalise_all_serial(normaliser, facts, contexts)
+        size = -(-len(facts) // (workers * 4))
+        bounds = [(start, min(start + size, len(facts))) for start in range(0, len(facts), size)]
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        except (OSError, RuntimeError):
+            return _normalise_all_serial(normaliser, facts, contexts)
+        norms = []
+        with pool:
+            for (start, _end), chunk in zip(bounds, pool.imap(_normalise_range, bounds), strict=True):
+                for offset, norm in enumerate(chunk):
+                    if norm is not None:
+                        norm.fact = facts[start + offset]
+                        norms.append(norm)
+        return norms
+    finally:
+        _SHARED = None
+
+
+def _normalise_all_serial(normaliser, facts, contexts) -> list[Norm]:
+    return [normaliser.normalise(f, contexts[f.path]) for f in facts if f.path in contexts]
 
 
 def detect(norms: list[Norm]) -> tuple[list[Conflict], list[Conflict], int]:
