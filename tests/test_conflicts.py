@@ -318,7 +318,7 @@ def test_teleo_cards_are_direct_comparisons(teleo):
     for conflict in report.conflicts:
         assert len(conflict.sides) >= 2
         assert conflict.score >= 4.0
-    # regression guard: 95 cards on 2026-12-02 (see docs/conflicts.md for what a hand-read found)
+    # regression guard: 95 cards on 2026-12-02 (the README's "How well it does" says what a hand-read found)
     assert len(report.conflicts) <= 115
 
 

@@ -23,17 +23,8 @@ UNIT = "unit"
 HEDGED = "hedged"
 ROUNDING = "rounding"
 KIND_ORDER = {HARD: 0, UNIT: 1, HEDGED: 2, ROUNDING: 3}
-CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY"})
-PLAIN_UNITS = frozenset({"%", "pp", "x", "count"})
 
 
-def _weak_period(period: str | None) -> bool:
-    """A period guessed from the note's date, or a quarter of no stated year, pins nothing down."""
-    return period is None or "(note date)" in period or "not stated" in period
-
-
-DEFAULT_WINDOW = Decimal("0.25")
-SMALL_KB = 50
 RESOLUTIONS_FILE = "conflict-resolutions.toml"
 _INFINITY = Decimal("Infinity")
 
@@ -138,19 +129,6 @@ def fact_key(fact: Fact) -> str:
     """A fact's identity that survives edits elsewhere in the note (no line number)."""
     sentence = re.sub(r"\s+", " ", fact.sentence.strip().lower())
     return f"{fact.path}|{fact.text}|{hashlib.sha1(sentence.encode()).hexdigest()[:10]}"
-
-
-def _shared_modifiers(facts: list[Fact]) -> tuple[str, ...]:
-    """The modifiers at least half of the facts state: the label of the metric."""
-    counts = Counter(m for f in facts for m in f.modifiers)
-    return tuple(sorted(m for m, count in counts.items() if count * 2 >= len(facts)))
-
-
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def _normal(sentence: str) -> str:
-    return _NOT_WORD.sub(" ", sentence.lower()).strip()
 
 
 def _fmt(value: Decimal) -> str:

@@ -3,9 +3,8 @@
 A value stands for the interval its written precision allows ("$2.4 billion" is 2.35-2.45 billion).
 A hedge widens it by what the hedge says at that precision: "about 87,000" is 87,000 +- 1,000 (one
 unit of its last significant digit, at most 5%), "nearly 480" is a little under 480, "more than 20x"
-is 20x or more. Values disagree when their intervals do not overlap (strictly, in Decimal). Sides are
-formed so that every fact on a side agrees with every other: a vague value that agrees with two
-sides that disagree joins neither, so it cannot bridge them.
+is 20x or more. Values disagree when their intervals do not overlap (strictly, in Decimal). The engine groups
+values that agree pairwise; a value agreeing with two groups that disagree is vague and joins neither.
 """
 
 from __future__ import annotations
@@ -81,19 +80,3 @@ def gap(a: Fact, b: Fact) -> Decimal:
     if spread in (INFINITY, 0):
         spread = max(a.half + b.half, Decimal("1e-9"))
     return abs(a.value - b.value) / spread
-
-
-def form_sides(facts: list[Fact]) -> tuple[list[list[Fact]], list[Fact]]:
-    """(sides, vague): each side's facts agree pairwise; a fact agreeing with several sides is vague."""
-    order = sorted(facts, key=lambda f: (width(f), f.path, f.line, f.start))
-    sides: list[list[Fact]] = []
-    vague: list[Fact] = []
-    for fact in order:
-        fits = [side for side in sides if all(compare(fact, member) in (AGREE, ROUNDING) for member in side)]
-        if not fits:
-            sides.append([fact])
-        elif len(fits) == 1:
-            fits[0].append(fact)
-        else:
-            vague.append(fact)
-    return sides, vague
