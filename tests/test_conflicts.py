@@ -493,3 +493,27 @@ def test_parallel_normalisation_gives_what_serial_gives(tmp_path, monkeypatch):
     monkeypatch.setattr(engine, "PARALLEL_MIN_FACTS", 1)
     assert state(engine.normalise_facts(kb, facts)) == serial
     assert len(serial) > 10
+
+
+def test_year_end_in_a_january_note_is_the_year_just_ended(make_kb):
+    found = conflicts_of(
+        make_kb,
+        {
+            "a.md": note("Wren Trust update", "The Wren Trust held $8.4M in reserves at year-end.", date="2026-01-20"),
+            "b.md": note(
+                "Wren Trust annual report",
+                "The Wren Trust held $9.1M in reserves at the end of 2025.",
+                date="2026-02-02",
+            ),
+        },
+    )
+    assert [(c.kind, c.period) for c in found] == [("hard", "end of 2025")]
+
+
+def test_subjects_meet_by_first_word_and_the_score_decides(make_kb):
+    """ "Tern Valley Railway" and "Tern Valley" name one company; "Tern Island Ferries" does not."""
+    files = {
+        "a.md": note("Tern Valley Railway results", "Tern Valley Railway carried 2.4 million passengers in 2024."),
+        "b.md": note("Tern Valley report", "Tern Valley carried 2.9 million passengers in 2024."),
+    }
+    assert len(conflicts_of(make_kb, files)) == 1

@@ -40,6 +40,11 @@ def block_key(norm: Norm) -> tuple | None:
     )
 
 
+def _subject_key(subject: str | None) -> str:
+    """Subjects meet by their first word, so "inside out" meets "inside out 2" and the score decides."""
+    return subject.split()[0] if subject else ""
+
+
 def _time_bucket(norm: Norm) -> object:
     if norm.when is None or norm.when_source == "note date":
         return "undated"
@@ -69,7 +74,7 @@ def candidate_pairs(norms: list[Norm]) -> Iterator[tuple[int, int]]:
             continue
         cells: dict[tuple, list[int]] = defaultdict(list)
         for i in members:
-            cells[(norms[i].subject or "", _time_bucket(norms[i]))].append(i)
+            cells[(_subject_key(norms[i].subject), _time_bucket(norms[i]))].append(i)
         by_time: dict[object, list[tuple]] = defaultdict(list)
         for cell in cells:
             by_time[cell[1]].append(cell)

@@ -252,7 +252,11 @@ def _when(kind: str, m: re.Match, anchor: date | None, year_hint: int | None) ->
         index = month_index(year_hint, month)
         return When("month", index, index, "", f"{year_hint}-{month:02d}")
     if kind == "year_end":
-        year = int(g[0]) if g[0] else (int(g[1]) if g[1] else year_hint)
+        year = int(g[0]) if g[0] else (int(g[1]) if g[1] else None)
+        if year is None and anchor is not None:
+            # "at year-end" in a note of January to March is the year just ended
+            year = anchor.year - 1 if anchor.month <= 3 else anchor.year
+        year = year if year is not None else year_hint
         if year is None:
             return None
         return When("point", month_index(year, 12), month_index(year, 12), "", f"end of {year}")
