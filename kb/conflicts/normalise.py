@@ -53,6 +53,14 @@ _FORECAST = re.compile(
 )
 _CONDITION = re.compile(r"\b(?:if|unless|provided that|in case|suppose|assuming)\b", re.I)
 _CONDITION_LABEL = re.compile(r"\bif\W{0,3}:", re.I)
+# after the number only a verb makes it a forecast ("$5B is expected", "which will"), not a noun
+# ("producing more accurate forecasts")
+_FORECAST_AFTER = re.compile(
+    r"\b(?:(?:is|are|was|were|be|been|being)\s+(?:now\s+)?(?:expected|forecast|forecasted|projected|predicted|"
+    r"anticipated|targeted|planned|estimated\s+to)|will|would|could|might|should|by\s+20\d\d)\b",
+    re.I,
+)
+_TARGET_AFTER = re.compile(r"\s*(?:\w+\s+)?(?:target|goal|cap|ceiling|minimum|maximum)\b", re.I)
 _VOTE = re.compile(r"\b(?:preferred|proposed|proposal|minority|dissent(?:ed|ing)?)\b", re.I)
 _UP = re.compile(
     r"\b(?:up|rose|rise|rising|grew|grow|growing|growth|increased?|increasing|gained?|jumped|climbed|higher|surged?|added|\+)\W*$",
@@ -372,9 +380,11 @@ class Normaliser:
         ):
             modality = "hypothetical"  # "if it reaches $50M", "Invalidates if: ... below 15 launches"
         if modality == "asserted":
-            if _FORECAST.search(clause) or any(
-                m.prospective and clause_start <= m.start < clause_end for m in mentions
-            ):
+            if (
+                _FORECAST.search(sentence[clause_start:start])
+                or _FORECAST_AFTER.search(sentence[end:clause_end])
+                or _TARGET_AFTER.match(sentence[end:clause_end])
+            ) or any(m.prospective and clause_start <= m.start < clause_end for m in mentions):
                 modality = "forecast"
             elif _VOTE.search(clause):
                 modality = "vote"
