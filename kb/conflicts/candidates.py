@@ -1,7 +1,7 @@
 """Stage 3a: candidate pairs from normalised keys.
 
 Facts meet only inside a block of the same unit, role, measure concept and subject, and there only
-when their times could name the same window (the same month of a period's end or point) or one of
+when their times could name the same window (periods ending in the same year) or one of
 them states no period. Blocks are keyed by canonical values, so a fact is placed in one block and
 the work grows with the facts, not with their pairs; a block too large to compare whole (a subject
 and measure that thousands of facts share) is compared by time bucket only.
@@ -48,7 +48,9 @@ def _subject_key(subject: str | None) -> str:
 def _time_bucket(norm: Norm) -> object:
     if norm.when is None or norm.when_source == "note date":
         return "undated"
-    return (norm.when.calendar, norm.when.end)
+    # by the year a period ends in: "November 2024" meets "2024" from a heading, and the score
+    # decides whether a context's year may stand for the stated month
+    return (norm.when.calendar, norm.when.end // 12)
 
 
 def candidate_pairs(norms: list[Norm]) -> Iterator[tuple[int, int]]:
