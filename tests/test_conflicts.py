@@ -318,7 +318,7 @@ def test_teleo_cards_are_direct_comparisons(teleo):
     for conflict in report.conflicts:
         assert len(conflict.sides) >= 2
         assert conflict.score >= 4.0
-    # regression guard: 101 cards on 2026-12-02 (the README's "How well it does" says what a hand-read found)
+    # regression guard: 100 cards on 2026-12-02 (the README's "How well it does" says what a hand-read found)
     assert len(report.conflicts) <= 120
 
 
@@ -541,3 +541,15 @@ def test_a_stated_month_meets_a_year_from_its_heading(make_kb):
         },
     )
     assert [c.kind for c in found] == ["hard"]
+
+
+def test_prose_with_four_numbers_is_not_a_table_row():
+    from types import SimpleNamespace
+
+    from kb.conflicts.score import _table_row
+
+    prose = fact("Fares fell 10% to €45, traffic rose 9% to 200 million and profit dropped 18% to €1.79bn in the year.")
+    row = fact("Replies: 7 | Retweets: 8 | Likes: 55 | Views: 9,312")
+    assert len(prose.sentence_values) >= 4 and len(row.sentence_values) >= 4
+    assert not _table_row(SimpleNamespace(fact=prose))  # only the fact is read
+    assert _table_row(SimpleNamespace(fact=row))

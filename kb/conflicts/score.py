@@ -10,6 +10,7 @@ of conflict (stage 4), not whether two facts are about the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -213,11 +214,20 @@ def decide(a: Norm, b: Norm) -> Decision:
     return d
 
 
+_WORD = re.compile(r"[A-Za-z]{2,}")
 TABLE_VALUES = 4  # a sentence holding this many numbers is a table row or a list, not prose
 
 
 def _table_row(norm: Norm) -> bool:
-    return len(norm.fact.sentence_values) >= TABLE_VALUES
+    """A table row or a stat line: cells ("|", tabs) or many numbers with few words between them.
+    Prose with four numbers ("fares fell 10% … profit dropped 18% to €1.79bn") is not one."""
+    sentence = norm.fact.sentence
+    values = len(norm.fact.sentence_values)
+    if values < TABLE_VALUES:
+        return False
+    if "|" in sentence or "\t" in sentence:
+        return True
+    return len(_WORD.findall(sentence)) < 2 * values
 
 
 def _in_topic(named: Norm, other: Norm) -> bool:
