@@ -318,8 +318,8 @@ def test_teleo_cards_are_direct_comparisons(teleo):
     for conflict in report.conflicts:
         assert len(conflict.sides) >= 2
         assert conflict.score >= 4.0
-    # regression guard: 100 cards on 2026-12-02 (the README's "How well it does" says what a hand-read found)
-    assert len(report.conflicts) <= 120
+    # regression guard: 110 cards on 2026-12-02 (the README's "How well it does" says what a hand-read found)
+    assert len(report.conflicts) <= 125
 
 
 def test_same_number_in_a_currency_and_a_token_is_a_unit_conflict(make_kb):

@@ -317,6 +317,8 @@ class Normaliser:
             fact, sentence, clause, before_tokens, after_tokens
         )
         counted = lemma(after_tokens[0][2]) if after_tokens and after_tokens[0][2][0].isalpha() else None
+        if counted in _LINK_WORDS or counted in NOT_MEASURES:
+            counted = None  # "$4.91M in USDC": a preposition counts nothing
         kind = CONCEPT_KINDS.get(concept or "", "flow")
 
         # -- role and direction
