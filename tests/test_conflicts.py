@@ -544,12 +544,10 @@ def test_a_stated_month_meets_a_year_from_its_heading(make_kb):
 
 
 def test_prose_with_four_numbers_is_not_a_table_row():
-    from types import SimpleNamespace
-
-    from kb.conflicts.score import _table_row
+    from kb.conflicts.normalise import table_row
 
     prose = fact("Fares fell 10% to €45, traffic rose 9% to 200 million and profit dropped 18% to €1.79bn in the year.")
     row = fact("Replies: 7 | Retweets: 8 | Likes: 55 | Views: 9,312")
     assert len(prose.sentence_values) >= 4 and len(row.sentence_values) >= 4
-    assert not _table_row(SimpleNamespace(fact=prose))  # only the fact is read
-    assert _table_row(SimpleNamespace(fact=row))
+    assert not table_row(prose)
+    assert table_row(row)

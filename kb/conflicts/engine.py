@@ -253,9 +253,13 @@ def _merge_same_values(cards: list[Conflict]) -> list[Conflict]:
                 key=lambda f: (f.path, f.line, f.start),
             )
         twin.sources = max(twin.sources, card.sources)
-        identity = "\n".join(twin.fact_keys())
-        twin.id = "c" + hashlib.sha1(identity.encode()).hexdigest()[:10]
+        twin.id = _card_id(twin.fact_keys())
     return kept
+
+
+def _card_id(fact_keys) -> str:
+    """A card's id: its facts, so a card keeps its id until a fact joins or leaves it."""
+    return "c" + hashlib.sha1("\n".join(sorted(fact_keys)).encode()).hexdigest()[:10]
 
 
 def _measure_name(a: Norm, b: Norm) -> str:
@@ -324,7 +328,6 @@ def _card(norms, groups: _Groups, clique: list[int], between, decisions, relatio
     sentences = {by_fact[id(f)].normal_sentence for f in all_facts}
     independent = min(len({f.path for f in all_facts}), len(sentences))
     undated = all(by_fact[id(f)].tier == "undated" for f in all_facts)
-    identity = "\n".join(sorted(fact_key(f) for f in all_facts))
     kind = found
     period = a.when.label if a.when is not None and not undated else "no period stated"
     low_a, high_a = interval(a.fact)
@@ -341,7 +344,7 @@ def _card(norms, groups: _Groups, clique: list[int], between, decisions, relatio
     why += "judged the same quantity: " + "; ".join(decision.reasons)
     units = sorted({side.unit for side in side_list})
     return Conflict(
-        id="c" + hashlib.sha1(identity.encode()).hexdigest()[:10],
+        id=_card_id(fact_key(f) for f in all_facts),
         kind=kind,
         measure=_measure_name(a, b),
         modifiers=tuple(sorted(a.modifiers | b.modifiers)),

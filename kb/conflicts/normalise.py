@@ -119,6 +119,7 @@ class Norm:
     topic: frozenset[str] = frozenset()  # the words of the names in the note's title
     measure_text: str = ""  # the measure as written ("savings", "box office")
     share_of: tuple[str, ...] = ()  # a percentage's whole: "54% of Gen Z" -> ("gen", "z")
+    table_row: bool = False  # the fact sits in a table row or a stat line, not in prose
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -426,6 +427,7 @@ class Normaliser:
             topic=self._topic(note.title),
             measure_text=measure_text,
             share_of=_share_of(fact, sentence, end),
+            table_row=table_row(fact),
             reasons=reasons,
         )
 
@@ -616,6 +618,21 @@ _LIST_BREAK = re.compile(r"[,;]")
 
 _SHARE_OF = re.compile(r"\s*(?:of\s+(?:all\s+|the\s+|their\s+|its\s+)?)([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2})")
 _RELATIVE = re.compile(r"\s*(?:higher|lower|more|less|above|below|greater|fewer|cheaper)\s+than\b", re.I)
+
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+TABLE_VALUES = 4  # fewer numbers than this in a sentence is never a table row
+
+
+def table_row(fact: Fact) -> bool:
+    """A table row or a stat line: cells ("|", tabs) or many numbers with few words between them.
+    Prose with four numbers ("fares fell 10% … profit dropped 18% to €1.79bn") is not one."""
+    values = len(fact.sentence_values)
+    if values < TABLE_VALUES:
+        return False
+    if "|" in fact.sentence or "\t" in fact.sentence:
+        return True
+    return len(_WORD.findall(fact.sentence)) < 2 * values
 
 
 def _share_of(fact: Fact, sentence: str, end: int) -> tuple[str, ...]:

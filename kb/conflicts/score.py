@@ -10,9 +10,7 @@ of conflict (stage 4), not whether two facts are about the same thing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from .normalise import Norm
 from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index
@@ -63,7 +61,8 @@ def decide(a: Norm, b: Norm) -> Decision:
         d.veto = clash
         return d
     low, high = sorted((abs(fa.value), abs(fb.value)))
-    far = low > 0 and fa.unit == fb.unit and high / low > Decimal("1.25")
+    ratio = float(high / low) if low > 0 and fa.unit == fb.unit else None
+    far = ratio is not None and ratio > 1.25
     for group in MODIFIER_GROUPS:
         if far and bool(a.modifiers & group) != bool(b.modifiers & group):
             # "net savings" against plain "savings" far from it: the plain one may be the gross figure
@@ -86,17 +85,17 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.score -= 0.5
             d.reasons.append("forecasts; when one was made is not known")
 
-    if fa.path == fb.path and _table_row(a) and _table_row(b):
+    if fa.path == fb.path and a.table_row and b.table_row:
         d.veto = "rows of one table or list: each row is its own item"
         return d
-    if (_table_row(a) or _table_row(b)) and not (a.subject and b.subject):
+    if (a.table_row or b.table_row) and not (a.subject and b.subject):
         d.veto = "a table row naming no subject"
         return d
     if a.share_of and b.share_of and a.share_of != b.share_of:
         d.veto = f"shares of different wholes ({' '.join(a.share_of)} vs {' '.join(b.share_of)})"
         return d
     guessed = a.concept.startswith("~") or b.concept.startswith("~")
-    if guessed and (fa.path == fb.path or _table_row(a) or _table_row(b)):
+    if guessed and (fa.path == fb.path or a.table_row or b.table_row):
         d.veto = "the measure is only guessed from a nearby noun"
         return d
 
@@ -190,9 +189,7 @@ def decide(a: Norm, b: Norm) -> Decision:
         d.score += 2.0 * overlap
         d.reasons.append(f"clause overlap {overlap:.2f}")
     # values far apart are weak evidence of two quantities (gross vs net, a part vs the whole)
-    low, high = sorted((abs(fa.value), abs(fb.value)))
-    if low > 0 and fa.unit == fb.unit:
-        ratio = float(high / low)
+    if ratio is not None:
         penalty = 3.5 if ratio > 3 else 2.5 if ratio > 2 else 0.5 if ratio > 1.5 else 0.0
         if penalty:
             d.score -= penalty
@@ -212,22 +209,6 @@ def decide(a: Norm, b: Norm) -> Decision:
         else:
             d.reasons.append("same note, other sections")
     return d
-
-
-_WORD = re.compile(r"[A-Za-z]{2,}")
-TABLE_VALUES = 4  # a sentence holding this many numbers is a table row or a list, not prose
-
-
-def _table_row(norm: Norm) -> bool:
-    """A table row or a stat line: cells ("|", tabs) or many numbers with few words between them.
-    Prose with four numbers ("fares fell 10% … profit dropped 18% to €1.79bn") is not one."""
-    sentence = norm.fact.sentence
-    values = len(norm.fact.sentence_values)
-    if values < TABLE_VALUES:
-        return False
-    if "|" in sentence or "\t" in sentence:
-        return True
-    return len(_WORD.findall(sentence)) < 2 * values
 
 
 def _in_topic(named: Norm, other: Norm) -> bool:
