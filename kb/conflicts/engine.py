@@ -71,6 +71,8 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_w
             value = fields.get(key)
             if isinstance(value, str) and value.strip():
                 publishers.add(canonical_name(value))
+                # a site's name as its brand is written: "futard.io" -> futardio
+                publishers.add(canonical_name(value).replace(".", ""))
         site = _SITE.match(str(fields.get("url") or ""))
         if site:
             publishers.add(canonical_name(site.group(1)))
@@ -78,11 +80,23 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_w
         entity_name = None
         if is_entity:
             entity_name = fields.get("name") if isinstance(fields.get("name"), str) else note.title.replace("-", " ")
-        main = note_subject(title, names_by_note.get(path, Counter()), index, entity_name, publishers)
+        mentioned = names_by_note.get(path, Counter())
+        main = note_subject(title, mentioned, index, entity_name, publishers)
+        names = set(mentioned) | {index.resolve(surface) for surface in _names(title)}
+        if main:
+            names.add(main)
         years = sorted(years_by_note.get(path, Counter()).items(), key=lambda item: (-item[1], item[0]))
         year = int(years[0][0]) if years and (len(years) == 1 or years[0][1] > years[1][1]) else None
         contexts[path] = NoteContext(
-            path, title, str(fields.get("type") or ""), anchor, anchor_field, main, frozenset(publishers), year
+            path,
+            title,
+            str(fields.get("type") or ""),
+            anchor,
+            anchor_field,
+            main,
+            frozenset(publishers),
+            year,
+            frozenset(names),
         )
     return contexts
 

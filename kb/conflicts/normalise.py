@@ -93,6 +93,7 @@ class NoteContext:
     main_entity: str | None
     publishers: frozenset[str]  # names that report, not subjects: author, site, research firm in the title
     year: int | None = None  # the year the note is mostly about ("in 2024" most often)
+    names: frozenset[str] = frozenset()  # every name the note's title and numeric sentences mention
 
 
 @dataclass(slots=True)
@@ -120,6 +121,8 @@ class Norm:
     measure_text: str = ""  # the measure as written ("savings", "box office")
     share_of: tuple[str, ...] = ()  # a percentage's whole: "54% of Gen Z" -> ("gen", "z")
     table_row: bool = False  # the fact sits in a table row or a stat line, not in prose
+    note_names: frozenset[str] = frozenset()  # the names its note mentions (shared per note)
+    note_date: date | None = None  # the note's own `date` (a source's), not `created`
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -186,11 +189,16 @@ def note_subject(
     counts = Counter()
     for name, count in body_names.items():
         counts[name] += count
+    masthead = _MASTHEAD.match(title)
+    if masthead and canonical_name(masthead.group(1)).replace(".", "") in {p.replace(".", "") for p in publishers}:
+        title = title[masthead.end() :]  # "Futardio: i.rich fundraise goes live" from futard.io
     for surface in _names(title):
         counts[index.resolve(surface)] += 5
     in_title = {index.resolve(surface) for surface in _names(title)}
     for publisher in publishers:
-        if publisher not in in_title:  # a company's own report is about the company
+        # a company's own report is about the company, unless its title names something else:
+        # "Futardio: Loyal fundraise goes live" on futard.io is about Loyal
+        if publisher not in in_title or len(in_title - publishers) >= 1:
             counts.pop(publisher, None)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
@@ -199,6 +207,7 @@ def note_subject(
 
 
 _ASIDE = re.compile(r"\([^)]*\)")
+_MASTHEAD = re.compile(r"\s*([^:]{1,40}):\s")
 _LABEL_BEFORE = re.compile(
     r"^\s*(?:[-*•]\s+)?([A-Za-z][\w .'’()-]{0,70}?)\s*:\s*[~≈]?\s*(?:about|around|approx\.?)?\s*[-−+]?[$£€¥]?\d"
 )
@@ -428,6 +437,8 @@ class Normaliser:
             measure_text=measure_text,
             share_of=_share_of(fact, sentence, end),
             table_row=table_row(fact),
+            note_names=note.names,
+            note_date=note.anchor if note.anchor_field == "date" else None,
             reasons=reasons,
         )
 
@@ -576,23 +587,25 @@ class Normaliser:
             weight = distance - (15 if known else 0)
             if _LABEL_AFTER.match(follow):
                 continue  # "Likes: 39", "Pass Likelihood: 50%": a label names the measure
+            aside = False
             if _PREPOSITION_BEFORE.search(precede):
-                weight += 100  # "launched on Futardio", "a bid to MetaDAO": not what the clause is about
-            elif entity_note and canonical != note.main_entity and sentence[clause_start:at].count(" ") > 2:
-                weight += 100  # in an entity's note, a name inside the clause is rarely what it is about
-            candidates.append((weight, canonical, "clause" if inside else "sentence"))
+                aside = True  # "launched on Futardio", "a bid to MetaDAO": not what the clause is about
+            elif entity_note and canonical != note.main_entity:
+                # in an entity's note, a name inside the clause is rarely what it is about
+                aside = sentence[clause_start:at].count(" ") > 2
+            candidates.append((aside, weight, canonical, "clause" if inside else "sentence"))
         lowered = sentence.lower()
         for word in WORLD_WORDS:
             found = re.search(rf"\b{re.escape(word)}\b", lowered)
             if found and found.start() < start and found.start() >= clause_start:
-                candidates.append((start - found.end() + 5, "(world)", "clause"))
+                candidates.append((False, start - found.end() + 5, "(world)", "clause"))
         if candidates:
             candidates.sort()
-            weight, canonical, source = candidates[0]
-            if weight >= 100 and note.main_entity:
+            aside, weight, canonical, source = candidates[0]
+            if aside and note.main_entity:
                 named = canonical.split()[0] == note.main_entity.split()[0]  # "Umbra ICO" in Umbra's note
                 return note.main_entity, source if named else "note"
-            if weight < 260:
+            if weight + (100 if aside else 0) < 260:
                 return canonical, source
         if note.main_entity:
             return note.main_entity, "note"

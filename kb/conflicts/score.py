@@ -17,6 +17,7 @@ from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index
 
 _CONCEPT_OF = concept_index()[0]
 THRESHOLD = 4.0  # calibrated on the seeds and the conflicts-dev set; see benchmarks/conflicts_eval.py
+EVENT_DAYS = 5  # event records dated further apart than this are taken as separate events
 
 
 @dataclass(slots=True)
@@ -129,10 +130,16 @@ def decide(a: Norm, b: Norm) -> Decision:
         d.score += 1.0
         d.reasons.append(f"{a.subject or b.subject} named by the other note's title")
     elif a.subject or b.subject:
-        # a sentence that names no one next to one that names a company is as often a total
-        # ("vendors shipped 1.24 billion") as the same company: weak evidence against
-        d.score -= 0.5
-        d.reasons.append(f"{a.subject or b.subject} on one side, no subject named on the other")
+        named, unnamed = (a, b) if a.subject else (b, a)
+        if fa.path != fb.path and unnamed.note_names and named.subject not in unnamed.note_names:
+            # the other note never mentions it: its figures are about something else
+            d.score -= 2.5
+            d.reasons.append(f"{named.subject} is never named in the other note")
+        else:
+            # a sentence that names no one next to one that names a company is as often a total
+            # ("vendors shipped 1.24 billion") as the same company: weak evidence against
+            d.score -= 0.5
+            d.reasons.append(f"{named.subject} on one side, no subject named on the other")
     elif fa.path == fb.path or (a.topic & b.topic):
         d.reasons.append("no subject named" + ("; the notes' titles name the same thing" if fa.path != fb.path else ""))
     elif a.topic and b.topic:
@@ -156,8 +163,15 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.score += 2.0 if stated else 1.5
             d.reasons.append(f"same time ({a.when.label})")
     elif kind == "event":
-        d.score += 1.0
-        d.reasons.append("a one-time event: no period needed")
+        apart = abs((a.note_date - b.note_date).days) if a.note_date and b.note_date else 0
+        if apart > EVENT_DAYS and a.when_source == b.when_source == "note date":
+            # two records of an event, dated a week and more apart, are most often two events
+            # (a second funding round, a relaunch), not two accounts of one
+            d.score -= 1.0
+            d.reasons.append(f"events in notes dated {apart} days apart")
+        else:
+            d.score += 1.0
+            d.reasons.append("a one-time event: no period needed")
     elif a.when_source == "note date" and b.when_source == "note date":
         if a.when is not None and b.when is not None and abs(a.when.start - b.when.start) <= 1:
             d.score += 0.5
