@@ -1113,8 +1113,8 @@ class Extractor:
                 value, half, loose = value / 100, half / 100, loose / 100
             elif lowered_unit in ("x", "×"):
                 unit = "x"
-            elif unit_text in TOKEN_UNITS:
-                unit = unit_text
+            elif unit_text in TOKEN_UNITS and not cur:
+                unit = unit_text  # "$120,000 USDC" is dollars (paid in USDC): the sign states the unit
             elif lowered_unit in CURRENCY_WORDS:
                 unit = CURRENCY_WORDS[lowered_unit]
         if (

@@ -326,6 +326,9 @@ class Normaliser:
         concept, confidence, modifiers, measure_text = self._measure(
             fact, sentence, clause, before_tokens, after_tokens
         )
+        window = _RATE_WINDOW.match(sentence, end, clause_end)
+        if window:  # "$4K a month", "1.2 million per day", "$8K/month": a rate over that window
+            modifiers = {*modifiers, _WINDOW_MODIFIER[window.group(1).lower()]}
         counted = lemma(after_tokens[0][2]) if after_tokens and after_tokens[0][2][0].isalpha() else None
         if counted in _LINK_WORDS or counted in NOT_MEASURES:
             counted = None  # "$4.91M in USDC": a preposition counts nothing
@@ -626,6 +629,10 @@ _CUMULATIVE = re.compile(r"\b(?:in total since|total since|to date|all[- ]time|l
 _NAME_BEFORE_BRACKET = re.compile(r"(?<![\w@])([A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})\s*\(\s*[~≈]?$")
 _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
+_RATE_WINDOW = re.compile(
+    r"\s*(?:[A-Za-z$]+\s+){0,3}?(?:a|an|per|each|every|/)\s*(day|week|month|quarter|year)\b", re.I
+)
+_WINDOW_MODIFIER = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "annual"}
 _LIST_BREAK = re.compile(r"[,;]")
 
 

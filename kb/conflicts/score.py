@@ -10,14 +10,16 @@ of conflict (stage 4), not whether two facts are about the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from .normalise import Norm
-from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index
+from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index, lemma
 
 _CONCEPT_OF = concept_index()[0]
 THRESHOLD = 4.0  # calibrated on the seeds and the conflicts-dev set; see benchmarks/conflicts_eval.py
-EVENT_DAYS = 5  # event records dated further apart than this are taken as separate events
+EVENT_DAYS = 5  # undated figures in notes dated further apart than this may be of different moments
 
 
 @dataclass(slots=True)
@@ -50,6 +52,13 @@ def decide(a: Norm, b: Norm) -> Decision:
         return d
     if fa.path != fb.path and a.normal_sentence == b.normal_sentence:
         d.veto = "the same sentence copied into two notes"
+        return d
+    swapped = parallel(fa.sentence, fb.sentence) if fa.value != fb.value else None
+    if swapped is not None and (fa.path == fb.path or any(word[:1].isupper() for word in swapped)):
+        # "- HI Trust Fund impact: $260 billion" under one driver and "...: $250 billion" under the
+        # next: a note repeats a line for each case it lists, and contradicts itself in other words;
+        # "For Activate, ... (77%)" and "For eMarketer, ... (79%)": the same line about another name
+        d.veto = "the same line written for another " + ("case" if fa.path == fb.path else "name")
         return d
     if fa.value != fb.value and (fb.value in fa.sentence_values or fa.value in fb.sentence_values):
         d.veto = "a sentence states both values"
@@ -173,7 +182,12 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.score += 1.0
             d.reasons.append("a one-time event: no period needed")
     elif a.when_source == "note date" and b.when_source == "note date":
-        if a.when is not None and b.when is not None and abs(a.when.start - b.when.start) <= 1:
+        apart = abs((a.note_date - b.note_date).days) if a.note_date and b.note_date else 0
+        if apart > EVENT_DAYS:
+            # a price, a bid or a balance in notes written weeks apart may simply have changed
+            d.score -= 1.0
+            d.reasons.append(f"no period stated; notes dated {apart} days apart")
+        elif a.when is not None and b.when is not None and abs(a.when.start - b.when.start) <= 1:
             d.score += 0.5
             d.reasons.append("no period stated; notes of the same month")
         else:
@@ -214,6 +228,11 @@ def decide(a: Norm, b: Norm) -> Decision:
         if min(a.concept_confidence, b.concept_confidence) < 0.85:
             d.veto = "one note, and the measure is not named plainly"
             return d
+        if not (_measure_in(a, b) or _measure_in(b, a)):
+            # one author names one quantity with one word: "presale threshold" and "of supply" in
+            # one note are two quantities
+            d.score -= 1.5
+            d.reasons.append(f"one note, measured in other words ({a.measure_text} vs {b.measure_text})")
         if fa.section == fb.section:
             if not (a.subject_source in explicit or b.subject_source in explicit):
                 d.veto = "one section of one note, no subject named: a list of different things"
@@ -241,3 +260,42 @@ def _prefix(a: str, b: str) -> bool:
     """ "inside out" and "inside out 2", "ryanair" and "ryanair dac": one name starts the other."""
     short, long = sorted((a.split(), b.split()), key=len)
     return len(short) < len(long) and long[: len(short)] == short and len(" ".join(short)) >= 4
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def parallel(a: str, b: str) -> list[str] | None:
+    """Whether two lines are written from one template: the same words, the numbers aside, with at
+    most two short substitutions ("For Activate ... (77%)" and "For eMarketer ... (79%)"). Returns
+    the substituted words (empty when only numbers differ), or None."""
+    left, right = _TEMPLATE_WORD.findall(_DIGITS.sub("#", a)), _TEMPLATE_WORD.findall(_DIGITS.sub("#", b))
+    if [w.lower() for w in left] == [w.lower() for w in right]:
+        return []
+    if abs(len(left) - len(right)) > 2 or min(len(left), len(right)) < 3:
+        return None
+    swapped, same = [], 0
+    matcher = SequenceMatcher(None, [w.lower() for w in left], [w.lower() for w in right], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            same += sum(1 for word in left[i1:i2] if "#" not in word)
+        elif max(i2 - i1, j2 - j1) > 2:
+            return None
+        else:
+            swapped.append(left[i1:i2] + right[j1:j2])
+    changed = sum(len(words) for words in swapped)
+    if len(swapped) <= 2 and same >= 3 and same >= 0.6 * (max(len(left), len(right)) - changed):
+        return [word for words in swapped for word in words if "#" not in word]
+    return None
+
+
+_TEMPLATE_WORD = re.compile(r"[\w#.,]+")
+
+
+def _measure_in(a: Norm, b: Norm) -> bool:
+    """Whether a's measure, as written, is among the words of b's clause."""
+    words = [lemma(word) for word in _WORDS.findall(a.measure_text)]
+    return bool(words) and all(word in b.clause_words for word in words)
+
+
+_WORDS = re.compile(r"[A-Za-z]+")

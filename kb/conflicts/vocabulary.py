@@ -195,6 +195,10 @@ ONE_SIDED = frozenset(
         "maximum",
         "cumulative",
         "relative",
+        # a rate over a window shorter than a year against a total: "monthly volume" vs "2024 volume"
+        "daily",
+        "weekly",
+        "monthly",
     }
 )
 
