@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ..facts import CURRENCY_WORDS, SCALES, TOKEN_UNITS
 from .normalise import Norm
 from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index, lemma
 
@@ -274,7 +275,7 @@ def parallel(a: str, b: str) -> list[str] | None:
         return []
     if abs(len(left) - len(right)) > 2 or min(len(left), len(right)) < 3:
         return None
-    swapped, same = [], 0
+    swapped, same, changed = [], 0, 0
     matcher = SequenceMatcher(None, [w.lower() for w in left], [w.lower() for w in right], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -282,14 +283,18 @@ def parallel(a: str, b: str) -> list[str] | None:
         elif max(i2 - i1, j2 - j1) > 2:
             return None
         else:
-            swapped.append(left[i1:i2] + right[j1:j2])
-    changed = sum(len(words) for words in swapped)
+            # a word only one line has ("Tern Valley Railway" and "Tern Valley") lengthens a
+            # name; a replaced one ("For Activate", "For eMarketer") is another
+            swapped.append(left[i1:i2] + right[j1:j2] if op == "replace" else [])
+            changed += max(i2 - i1, j2 - j1)
     if len(swapped) <= 2 and same >= 3 and same >= 0.6 * (max(len(left), len(right)) - changed):
-        return [word for words in swapped for word in words if "#" not in word]
+        return [word for words in swapped for word in words if "#" not in word and word not in _UNIT_WORDS]
     return None
 
 
 _TEMPLATE_WORD = re.compile(r"[\w#.,]+")
+# a number's own unit and scale words are part of how it is written, not another name
+_UNIT_WORDS = frozenset({*TOKEN_UNITS, *SCALES, *CURRENCY_WORDS, "USD", "EUR", "GBP", "JPY"})
 
 
 def _measure_in(a: Norm, b: Norm) -> bool:
