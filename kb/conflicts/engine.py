@@ -32,7 +32,7 @@ def entity_index(kb: KnowledgeBase) -> EntityIndex:
         if fields.get("type") != "entity" and "entities/" not in path:
             continue
         name = fields.get("name") if isinstance(fields.get("name"), str) else None
-        canonical = name or note.title.replace("-", " ")
+        canonical = _entity_name(name or note.title.replace("-", " "))
         surfaces = [canonical, note.title, note.title.replace("-", " ")]
         for key in ("aliases", "handles", "ticker"):
             value = fields.get(key)
@@ -42,6 +42,12 @@ def entity_index(kb: KnowledgeBase) -> EntityIndex:
                 surfaces.extend(v for v in value if isinstance(v, str))
         index.add(canonical, surfaces)
     return index
+
+
+def _entity_name(name: str) -> str:
+    """An event's entity note is named for whom it happened to: "Git3: Futardio Fundraise" is Git3's."""
+    head, colon, rest = name.partition(": ")
+    return head.strip() if colon and head.strip() and rest.strip() else name
 
 
 def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_word=None) -> dict[str, NoteContext]:
@@ -79,7 +85,9 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_w
         is_entity = fields.get("type") == "entity" or "entities/" in path
         entity_name = None
         if is_entity:
-            entity_name = fields.get("name") if isinstance(fields.get("name"), str) else note.title.replace("-", " ")
+            entity_name = _entity_name(
+                fields.get("name") if isinstance(fields.get("name"), str) else note.title.replace("-", " ")
+            )
         mentioned = names_by_note.get(path, Counter())
         main = note_subject(title, mentioned, index, entity_name, publishers)
         names = set(mentioned) | {index.resolve(surface) for surface in _names(title)}

@@ -123,6 +123,9 @@ class Norm:
     table_row: bool = False  # the fact sits in a table row or a stat line, not in prose
     note_names: frozenset[str] = frozenset()  # the names its note mentions (shared per note)
     note_date: date | None = None  # the note's own `date` (a source's), not `created`
+    label: frozenset[str] = frozenset()  # a line's label, as lemmas: '- "Unethical": 7%' -> {unethical}
+    label_concept: str | None = None  # the measure the label names, if any
+    predicate: frozenset[str] = frozenset()  # what a share of a group does: "54% of Gen Z prefer no AI"
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -413,6 +416,19 @@ class Normaliser:
         # -- subject
         subject, subject_source = self._subject(sentence, clause_start, clause_end, start, end, note)
 
+        share_of = _share_of(fact, sentence, end)
+        found = _LINE_LABEL.match(sentence)
+        label = frozenset()
+        if (
+            found
+            and found.end() <= start
+            and len(found.group(1).split()) <= 5
+            and len(sentence[found.end() : start].strip(" *~≈$£€¥")) <= 12
+        ):  # the value right after its label, not a sentence that has a colon in it
+            label = frozenset(
+                lemma(w) for w in _WORD.findall(found.group(1)) if lemma(w) not in NOT_MEASURES and len(w) > 2
+            )
+
         clause_words = frozenset(
             lemma(t[2])
             for t in tokens
@@ -438,7 +454,10 @@ class Normaliser:
             counted=counted,
             topic=self._topic(note.title),
             measure_text=measure_text,
-            share_of=_share_of(fact, sentence, end),
+            share_of=share_of,
+            predicate=_predicate(sentence, end, clause_end) if share_of else frozenset(),
+            label=label,
+            label_concept=self._concept_of_words(sorted(label)) if label else None,
             table_row=table_row(fact),
             note_names=note.names,
             note_date=note.anchor if note.anchor_field == "date" else None,
@@ -663,6 +682,21 @@ def _share_of(fact: Fact, sentence: str, end: int) -> tuple[str, ...]:
     if not found:
         return ()
     return tuple(lemma(w) for w in found.group(1).split() if lemma(w) not in NOT_MEASURES)[:2]
+
+
+# a line's label: '- "Unethical": 7%', '**Prior funding:** $122,500', 'Total Token Supply — 15.9M'
+_LINE_LABEL = re.compile(
+    r"\s*(?:[-*•>#]+\s+)*(?:\*\*)?[\"“']?([A-Za-z][^:—–=\"”\d]{0,60}?)[\"”']?(?:\*\*)?\s*(?:[:=]|\s[—–]\s)"
+)
+_PREDICATE_WORDS = 6
+
+
+def _predicate(sentence: str, end: int, clause_end: int) -> frozenset[str]:
+    """The words after a share's group, to where the clause ends: "54% of Gen Z | prefer no AI"."""
+    found = _SHARE_OF.match(sentence, end)
+    rest = sentence[found.end() if found else end : clause_end]
+    words = [lemma(w) for w in _WORD.findall(rest)[:_PREDICATE_WORDS]]
+    return frozenset(w for w in words if w not in NOT_MEASURES and w not in _LINK_WORDS and len(w) > 2)
 
 
 def _position(fact: Fact) -> int:

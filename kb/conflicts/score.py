@@ -105,6 +105,17 @@ def decide(a: Norm, b: Norm) -> Decision:
     if a.share_of and b.share_of and a.share_of != b.share_of:
         d.veto = f"shares of different wholes ({' '.join(a.share_of)} vs {' '.join(b.share_of)})"
         return d
+    if a.label and b.label and not (a.label & b.label) and not (a.label_concept and a.label_concept == b.label_concept):
+        # '"Unethical": 7%' and '"Manipulative": 10%'; "Prior funding:" and "Futarchy raise actual:"
+        d.veto = f"lines labelled differently ({' '.join(sorted(a.label))} vs {' '.join(sorted(b.label))})"
+        return d
+    if a.share_of and a.share_of == b.share_of and a.predicate and b.predicate:
+        common = len(a.predicate & b.predicate) / min(len(a.predicate), len(b.predicate))
+        if common < 0.5:
+            # "68% of Gen Z already have ..." and "80% of Gen Z plan to ...": shares of one group
+            # that do different things
+            d.veto = f"shares of {' '.join(a.share_of)} doing different things"
+            return d
     guessed = a.concept.startswith("~") or b.concept.startswith("~")
     if guessed and (fa.path == fb.path or a.table_row or b.table_row):
         d.veto = "the measure is only guessed from a nearby noun"
@@ -177,7 +188,7 @@ def decide(a: Norm, b: Norm) -> Decision:
         if apart > EVENT_DAYS and a.when_source == b.when_source == "note date":
             # two records of an event, dated a week and more apart, are most often two events
             # (a second funding round, a relaunch), not two accounts of one
-            d.score -= 1.0
+            d.score -= 1.5
             d.reasons.append(f"events in notes dated {apart} days apart")
         else:
             d.score += 1.0
@@ -185,8 +196,9 @@ def decide(a: Norm, b: Norm) -> Decision:
     elif a.when_source == "note date" and b.when_source == "note date":
         apart = abs((a.note_date - b.note_date).days) if a.note_date and b.note_date else 0
         if apart > EVENT_DAYS:
-            # a price, a bid or a balance in notes written weeks apart may simply have changed
-            d.score -= 1.0
+            # a price, a bid or a balance in notes written weeks apart may simply have changed;
+            # months apart, it has
+            d.score -= 2.5 if apart > 31 else 1.0
             d.reasons.append(f"no period stated; notes dated {apart} days apart")
         elif a.when is not None and b.when is not None and abs(a.when.start - b.when.start) <= 1:
             d.score += 0.5
