@@ -128,7 +128,40 @@ def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
                 concept = sorted(known.items(), key=lambda item: (-item[1], item[0]))[0][0]
                 norm.concept, norm.concept_confidence = concept, 0.7
                 norm.concept_kind = CONCEPT_KINDS.get(concept, "flow")
-    return [norm for norm in norms if norm.concept is not None]
+    norms = [norm for norm in norms if norm.concept is not None]
+    mark_copies(norms)
+    return norms
+
+
+COPY_SHARE = 0.8  # notes sharing this share of their numeric sentences both ways are one document
+_BOILERPLATE = 10  # a sentence in more notes than this says nothing about copies
+
+
+def mark_copies(norms: list[Norm]) -> None:
+    """Give copies of one note (a source kept in inbox/ and in archive/) one `document`, so that two
+    figures of one text are judged as one note's, whichever copy each was read from."""
+    sentences: dict[str, set[str]] = defaultdict(set)
+    for norm in norms:
+        sentences[norm.fact.path].add(norm.normal_sentence)
+    holders: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(sentences):
+        for sentence in sentences[path]:
+            holders[sentence].append(path)
+    graph = nx.Graph()
+    for path in sorted(sentences):
+        shared = Counter()
+        for sentence in sentences[path]:
+            if len(holders[sentence]) <= _BOILERPLATE:
+                shared.update(other for other in holders[sentence] if other != path)
+        for other, count in shared.items():
+            if count >= COPY_SHARE * len(sentences[path]) and count >= COPY_SHARE * len(sentences[other]):
+                graph.add_edge(path, other)
+    document = {}
+    for component in nx.connected_components(graph):
+        first = min(component)
+        document.update(dict.fromkeys(component, first))
+    for norm in norms:
+        norm.document = document.get(norm.fact.path, norm.fact.path)
 
 
 def relation(a: Fact, b: Fact) -> str | None:

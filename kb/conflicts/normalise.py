@@ -126,6 +126,7 @@ class Norm:
     label: frozenset[str] = frozenset()  # a line's label, as lemmas: '- "Unethical": 7%' -> {unethical}
     label_concept: str | None = None  # the measure the label names, if any
     predicate: frozenset[str] = frozenset()  # what a share of a group does: "54% of Gen Z prefer no AI"
+    document: str = ""  # the note, or the first of its copies (a source kept in inbox/ and archive/)
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -447,7 +448,8 @@ class Normaliser:
             modality=modality,
             direction=direction,
             role=role,
-            part=fact.subject,
+            # "46% of MetaDAO Q4 2025 revenue ($1.15M)": the amount of a share, not the whole
+            part=fact.subject or ("a share" if _SHARE_AMOUNT.search(sentence[max(0, start - 90) : start]) else None),
             clause_words=clause_words,
             vintage=vintage,
             normal_sentence=_NOT_WORD.sub(" ", sentence.lower()).strip(),
@@ -460,6 +462,7 @@ class Normaliser:
             label_concept=self._concept_of_words(sorted(label)) if label else None,
             table_row=table_row(fact),
             note_names=note.names,
+            document=fact.path,
             note_date=note.anchor if note.anchor_field == "date" else None,
             reasons=reasons,
         )
@@ -689,6 +692,7 @@ _LINE_LABEL = re.compile(
     r"\s*(?:[-*•>#]+\s+)*(?:\*\*)?[\"“']?([A-Za-z][^:—–=\"”\d]{0,60}?)[\"”']?(?:\*\*)?\s*(?:[:=]|\s[—–]\s)"
 )
 _PREDICATE_WORDS = 6
+_SHARE_AMOUNT = re.compile(r"\d%\s+of\s+[^()%]{1,70}\(\s*[~≈]?\s*$")
 
 
 def _predicate(sentence: str, end: int, clause_end: int) -> frozenset[str]:

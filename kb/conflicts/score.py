@@ -20,6 +20,7 @@ from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index, lemma
 
 _CONCEPT_OF = concept_index()[0]
 THRESHOLD = 4.0  # calibrated on the seeds and the conflicts-dev set; see benchmarks/conflicts_eval.py
+SAME_NOTE_OVERLAP = 0.2  # below this clause overlap, two figures of one note are two quantities
 EVENT_DAYS = 5  # undated figures in notes dated further apart than this may be of different moments
 
 
@@ -55,11 +56,11 @@ def decide(a: Norm, b: Norm) -> Decision:
         d.veto = "the same sentence copied into two notes"
         return d
     swapped = parallel(fa.sentence, fb.sentence) if fa.value != fb.value else None
-    if swapped is not None and (fa.path == fb.path or any(word[:1].isupper() for word in swapped)):
+    if swapped is not None and (a.document == b.document or any(word[:1].isupper() for word in swapped)):
         # "- HI Trust Fund impact: $260 billion" under one driver and "...: $250 billion" under the
         # next: a note repeats a line for each case it lists, and contradicts itself in other words;
         # "For Activate, ... (77%)" and "For eMarketer, ... (79%)": the same line about another name
-        d.veto = "the same line written for another " + ("case" if fa.path == fb.path else "name")
+        d.veto = "the same line written for another " + ("case" if a.document == b.document else "name")
         return d
     if fa.value != fb.value and (fb.value in fa.sentence_values or fa.value in fb.sentence_values):
         d.veto = "a sentence states both values"
@@ -96,7 +97,7 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.score -= 0.5
             d.reasons.append("forecasts; when one was made is not known")
 
-    if fa.path == fb.path and a.table_row and b.table_row:
+    if a.document == b.document and a.table_row and b.table_row:
         d.veto = "rows of one table or list: each row is its own item"
         return d
     if (a.table_row or b.table_row) and not (a.subject and b.subject):
@@ -117,7 +118,7 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.veto = f"shares of {' '.join(a.share_of)} doing different things"
             return d
     guessed = a.concept.startswith("~") or b.concept.startswith("~")
-    if guessed and (fa.path == fb.path or a.table_row or b.table_row):
+    if guessed and (a.document == b.document or a.table_row or b.table_row):
         d.veto = "the measure is only guessed from a nearby noun"
         return d
 
@@ -161,8 +162,10 @@ def decide(a: Norm, b: Norm) -> Decision:
             # ("vendors shipped 1.24 billion") as the same company: weak evidence against
             d.score -= 0.5
             d.reasons.append(f"{named.subject} on one side, no subject named on the other")
-    elif fa.path == fb.path or (a.topic & b.topic):
-        d.reasons.append("no subject named" + ("; the notes' titles name the same thing" if fa.path != fb.path else ""))
+    elif a.document == b.document or (a.topic & b.topic):
+        d.reasons.append(
+            "no subject named" + ("; the notes' titles name the same thing" if a.document != b.document else "")
+        )
     elif a.topic and b.topic:
         d.score -= 2.0
         d.reasons.append("no subject named, and the notes' titles name different things")
@@ -191,8 +194,9 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.score -= 1.5
             d.reasons.append(f"events in notes dated {apart} days apart")
         else:
-            d.score += 1.0
-            d.reasons.append("a one-time event: no period needed")
+            # a raise, a launch, a deal: no period is needed to name one, but an entity may have
+            # several (a second round, a relaunch), so no time is no evidence either way
+            d.reasons.append("an event, no time stated")
     elif a.when_source == "note date" and b.when_source == "note date":
         apart = abs((a.note_date - b.note_date).days) if a.note_date and b.note_date else 0
         if apart > EVENT_DAYS:
@@ -225,6 +229,7 @@ def decide(a: Norm, b: Norm) -> Decision:
 
     # the words around the numbers
     union = a.clause_words | b.clause_words
+    overlap = 0.0
     if union:
         overlap = len(a.clause_words & b.clause_words) / len(union)
         d.score += 2.0 * overlap
@@ -235,11 +240,16 @@ def decide(a: Norm, b: Norm) -> Decision:
         if penalty:
             d.score -= penalty
             d.reasons.append(f"values {ratio:.1f}x apart")
-    if fa.path == fb.path:
+    if a.document == b.document:
         # a note contradicts itself between a summary and its body (front matter, key points, a
         # timeline); two values under one heading are most often a list of different things
         if min(a.concept_confidence, b.concept_confidence) < 0.85:
             d.veto = "one note, and the measure is not named plainly"
+            return d
+        if overlap < SAME_NOTE_OVERLAP:
+            # a note restating its own figure repeats the words around it; in other words it is
+            # most often another figure ("YouTube is 11% of viewing" and "Broadcast (20.5%)")
+            d.veto = f"one note, and the words around the numbers differ (overlap {overlap:.2f})"
             return d
         if not (_measure_in(a, b) or _measure_in(b, a)):
             # one author names one quantity with one word: "presale threshold" and "of supply" in
