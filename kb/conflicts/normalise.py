@@ -127,6 +127,7 @@ class Norm:
     label_concept: str | None = None  # the measure the label names, if any
     predicate: frozenset[str] = frozenset()  # what a share of a group does: "54% of Gen Z prefer no AI"
     document: str = ""  # the note, or the first of its copies (a source kept in inbox/ and archive/)
+    tallies: frozenset[tuple[str, int]] = frozenset()  # other counts in the sentence: "six ICOs" -> (ico, 6)
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -419,12 +420,14 @@ class Normaliser:
 
         share_of = _share_of(fact, sentence, end)
         found = _LINE_LABEL.match(sentence)
+        if not found or found.end() > start:
+            found = _LINE_LABEL.match(sentence, clause_start)  # '...; "Unethical" — 7% of ad executives'
         label = frozenset()
         if (
             found
             and found.end() <= start
             and len(found.group(1).split()) <= 5
-            and len(sentence[found.end() : start].strip(" *~≈$£€¥")) <= 12
+            and _LABEL_GAP.fullmatch(sentence[found.end() : start])
         ):  # the value right after its label, not a sentence that has a colon in it
             label = frozenset(
                 lemma(w) for w in _WORD.findall(found.group(1)) if lemma(w) not in NOT_MEASURES and len(w) > 2
@@ -449,7 +452,9 @@ class Normaliser:
             direction=direction,
             role=role,
             # "46% of MetaDAO Q4 2025 revenue ($1.15M)": the amount of a share, not the whole
-            part=fact.subject or ("a share" if _SHARE_AMOUNT.search(sentence[max(0, start - 90) : start]) else None),
+            part=fact.subject
+            or ("a share" if _SHARE_AMOUNT.search(sentence[max(0, start - 90) : start]) else None)
+            or _source_part(measure_text, sentence[clause_start:clause_end]),
             clause_words=clause_words,
             vintage=vintage,
             normal_sentence=_NOT_WORD.sub(" ", sentence.lower()).strip(),
@@ -463,6 +468,7 @@ class Normaliser:
             table_row=table_row(fact),
             note_names=note.names,
             document=fact.path,
+            tallies=_tallies(sentence, start, end),
             note_date=note.anchor if note.anchor_field == "date" else None,
             reasons=reasons,
         )
@@ -611,7 +617,11 @@ class Normaliser:
             known = canonical in self.index.names.values()
             weight = distance - (15 if known else 0)
             if _LABEL_AFTER.match(follow):
-                continue  # "Likes: 39", "Pass Likelihood: 50%": a label names the measure
+                if not known or at + len(name) > start:
+                    continue  # "Likes: 39", "Pass Likelihood: 50%": a label names the measure
+                weight = -20  # "Solomon: $103M committed": a known name as the label is whom it is about
+            if re.search(r"\d", name) and len(name) > 16:
+                continue  # an address or a hash, not a name
             aside = False
             if _PREPOSITION_BEFORE.search(precede):
                 aside = True  # "launched on Futardio", "a bid to MetaDAO": not what the clause is about
@@ -692,6 +702,9 @@ _LINE_LABEL = re.compile(
     r"\s*(?:[-*•>#]+\s+)*(?:\*\*)?[\"“']?([A-Za-z][^:—–=\"”\d]{0,60}?)[\"”']?(?:\*\*)?\s*(?:[:=]|\s[—–]\s)"
 )
 _PREDICATE_WORDS = 6
+_LABEL_GAP = re.compile(
+    r"[\s*~≈$£€¥]*(?:(?:about|around|approx\.?|approximately|roughly|nearly|over|under|only)\s*)?[\s*~≈$£€¥]*", re.I
+)
 _SHARE_AMOUNT = re.compile(r"\d%\s+of\s+[^()%]{1,70}\(\s*[~≈]?\s*$")
 
 
@@ -701,6 +714,41 @@ def _predicate(sentence: str, end: int, clause_end: int) -> frozenset[str]:
     rest = sentence[found.end() if found else end : clause_end]
     words = [lemma(w) for w in _WORD.findall(rest)[:_PREDICATE_WORDS]]
     return frozenset(w for w in words if w not in NOT_MEASURES and w not in _LINK_WORDS and len(w) > 2)
+
+
+_NUMBER_WORDS = {
+    w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split())
+}
+_TALLY = re.compile(r"\b(\d{1,4}|" + "|".join(_NUMBER_WORDS) + r")\s+([A-Za-z][A-Za-z-]*s)\b", re.I)
+
+
+_DURATIONS = frozenset(lemma(w) for w in "seconds minutes hours days weeks months years decades".split())
+
+
+def _tallies(sentence: str, start: int, end: int) -> frozenset[tuple[str, int]]:
+    """How many of something else the sentence counts: a total "raised by six ICOs" is over six."""
+    found = set()
+    for match in _TALLY.finditer(sentence):
+        if match.start() < end and match.end() > start:
+            continue  # the fact itself
+        number = match.group(1).lower()
+        word = lemma(match.group(2))
+        if word not in NOT_MEASURES and word not in _DURATIONS and len(word) > 2:
+            found.add((word, _NUMBER_WORDS.get(number) or int(number)))
+    return frozenset(found)
+
+
+def _source_part(measure_text: str, clause: str) -> str | None:
+    """ "$520M of revenue from Feastables", "savings from coding intensity": a measure from one source is
+    a part of the whole."""
+    if not measure_text:
+        return None
+    found = re.search(
+        rf"\b{re.escape(measure_text)}\s+from\s+(?:the\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)", clause, re.I
+    )
+    if not found or lemma(found.group(1).split()[0]) in NOT_MEASURES:
+        return None
+    return "from " + found.group(1).lower()
 
 
 def _position(fact: Fact) -> int:

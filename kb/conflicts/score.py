@@ -110,6 +110,12 @@ def decide(a: Norm, b: Norm) -> Decision:
         # '"Unethical": 7%' and '"Manipulative": 10%'; "Prior funding:" and "Futarchy raise actual:"
         d.veto = f"lines labelled differently ({' '.join(sorted(a.label))} vs {' '.join(sorted(b.label))})"
         return d
+    counts_a = {word: count for word, count in a.tallies}
+    for word, count in b.tallies:
+        if word in counts_a and counts_a[word] != count and fa.value != count and fb.value != counts_a[word]:
+            # "six ICOs raised $18.7M" and "eight ICOs raised $25.6M": totals over different sets
+            d.veto = f"totals over different numbers of {word} ({counts_a[word]} vs {count})"
+            return d
     if a.share_of and a.share_of == b.share_of and a.predicate and b.predicate:
         common = len(a.predicate & b.predicate) / min(len(a.predicate), len(b.predicate))
         if common < 0.5:
