@@ -550,3 +550,93 @@ def test_prose_with_four_numbers_is_not_a_table_row():
     assert len(prose.sentence_values) >= 4 and len(row.sentence_values) >= 4
     assert not table_row(prose)
     assert table_row(row)
+
+
+# --- one mechanism each, in domains no labelled set covers (orchards, ferries, a choir) -----------
+
+
+def test_a_line_repeated_for_each_case_is_not_a_self_contradiction(make_kb):
+    body = (
+        "# Orchard plan\n\n## Dry year\n\n- Cider revenue at Brindle Orchard: $410,000\n\n"
+        "## Wet year\n\n- Cider revenue at Brindle Orchard: $520,000\n"
+    )
+    assert conflicts_of(make_kb, {"a.md": note("Brindle Orchard plan", body)}) == []
+    # the control: the same figure stated in other words in one note is still caught
+    body = (
+        "# Brindle Orchard\n\n## Summary\n\nBrindle Orchard's cider revenue was $410,000 in 2024.\n\n"
+        "## Detail\n\nIn 2024 Brindle Orchard earned cider revenue of $520,000, a record.\n"
+    )
+    assert len(conflicts_of(make_kb, {"a.md": note("Brindle Orchard review", body)})) == 1
+
+
+def test_the_same_line_about_another_name_is_not_a_conflict(make_kb):
+    files = {
+        "a.md": note("Ferry survey", "For Harbor Lines, the average crossing carried 312 passengers in 2024."),
+        "b.md": note("Ferry survey notes", "For Gull Ferries, the average crossing carried 275 passengers in 2024."),
+    }
+    assert conflicts_of(make_kb, files) == []
+
+
+def test_copies_of_one_note_are_judged_as_one_note(make_kb):
+    body = (
+        "# Choir census\n\n## Members\n\nThe Larkfield Choir had 64 singers in 2024, up from 58.\n\n"
+        "## Budget\n\nThe Larkfield Choir spent $12,400 on scores in 2024.\n\n"
+        "## Tours\n\nThe Larkfield Choir gave 14 concerts in 2024.\n"
+    )
+    files = {"inbox/a.md": note("Larkfield Choir census", body), "archive/a.md": note("Larkfield Choir census", body)}
+    assert conflicts_of(make_kb, files) == []
+
+
+def test_lines_with_different_labels_are_different_quantities(make_kb):
+    body = '- "Tickets": $12,000 in sales in 2024\n- "Albums": $19,000 in sales in 2024\n'
+    other = '- "Albums": $12,000 in sales in 2024\n'
+    files = {"a.md": note("Larkfield Choir accounts", body), "b.md": note("Larkfield Choir accounts", other)}
+    found = conflicts_of(make_kb, files)
+    # albums sold $19,000 in one note and $12,000 in the other; tickets are not in it
+    assert len(found) == 1
+    assert sorted(f.line for side in found[0].sides for f in side.facts if f.path == "a.md") == [6]
+
+
+def test_shares_of_one_group_doing_different_things_differ(make_kb):
+    files = {
+        "a.md": note("Ferry riders 2024", "In 2024, 41% of commuters use the ferry twice a week."),
+        "b.md": note("Ferry riders", "In 2024, 63% of commuters say fares are too high."),
+    }
+    assert conflicts_of(make_kb, files) == []
+
+
+def test_totals_over_different_counts_differ(make_kb):
+    files = {
+        "a.md": note("Orchard co-op 2024", "In 2024 six orchards in the co-op sold $2.1 million of cider."),
+        "b.md": note("Orchard co-op", "In 2024 nine orchards in the co-op sold $3.4 million of cider."),
+    }
+    assert conflicts_of(make_kb, files) == []
+
+
+def test_a_platform_masthead_is_not_the_note_subject(make_kb):
+    def launch(name: str, target: str, day: str) -> str:
+        return (
+            f'---\ntitle: "Kiteport: {name} sale goes live"\nurl: "https://kite.port/{name}"\n'
+            f"author: kite.port\ndate: 2026-03-{day}\n---\n\n- Project: {name}\n- Funding target: {target}\n"
+        )
+
+    files = {"a.md": launch("Tidewell", "$80,000.00", "04"), "b.md": launch("Ravensglass", "$120,000.00", "05")}
+    assert conflicts_of(make_kb, files) == []
+
+
+def test_undated_figures_in_notes_months_apart_are_different_moments(make_kb):
+    files = {
+        "a.md": note("Kestrel bid", "Kestrel offers to buy 500 BARK tokens at a price of $12 per token.", "2025-01-03"),
+        "b.md": note("Kestrel bid", "Kestrel offers to buy 500 BARK tokens at a price of $15 per token.", "2025-07-21"),
+    }
+    assert conflicts_of(make_kb, files) == []
+    files["b.md"] = files["b.md"].replace("2025-07-21", "2025-01-03")
+    assert len(conflicts_of(make_kb, files)) == 1
+
+
+def test_an_iso_month_is_a_month():
+    from kb.conflicts.periods import find_times
+
+    assert [(m.when.label, m.when.grain) for m in find_times("- **Tern launch** (2026-01): 40 riders")] == [
+        ("2026-01", "month")
+    ]

@@ -626,8 +626,11 @@ class Normaliser:
             if _PREPOSITION_BEFORE.search(precede):
                 aside = True  # "launched on Futardio", "a bid to MetaDAO": not what the clause is about
             elif entity_note and canonical != note.main_entity:
-                # in an entity's note, a name inside the clause is rarely what it is about
-                aside = sentence[clause_start:at].count(" ") > 2
+                # in an entity's note, a name inside the clause is rarely what it is about, and a
+                # place is where ("2024 US presidential election: $3.7B" in Polymarket's note)
+                aside = sentence[clause_start:at].count(" ") > 2 or (
+                    canonical in _PLACES and note.main_entity not in _PLACES
+                )
             candidates.append((aside, weight, canonical, "clause" if inside else "sentence"))
         lowered = sentence.lower()
         for word in WORLD_WORDS:
@@ -661,6 +664,7 @@ _CUMULATIVE = re.compile(r"\b(?:in total since|total since|to date|all[- ]time|l
 _NAME_BEFORE_BRACKET = re.compile(r"(?<![\w@])([A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})\s*\(\s*[~≈]?$")
 _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
+_PLACES = frozenset(PLACE_ALIASES.values())
 _RATE_WINDOW = re.compile(
     r"\s*(?:[A-Za-z$]+\s+){0,3}?(?:a|an|per|each|every|/)\s*(day|week|month|quarter|year)\b", re.I
 )

@@ -103,6 +103,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("iso_day", re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-([0-3]\d)\b")),
+    ("iso_month", re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])\b(?![-/]\d)")),  # "2026-01", a timeline's month
     ("month", re.compile(rf"\b{_MONTH}\s+{_Y}\b", re.I)),
     (
         "year_end",
@@ -238,6 +239,9 @@ def _when(kind: str, m: re.Match, anchor: date | None, year_hint: int | None) ->
         index = month_index(year, month)
         return When("month", index, index, "", f"{year}-{month:02d}-{day:02d}")
     if kind == "iso_day":
+        index = month_index(int(g[0]), int(g[1]))
+        return When("month", index, index, "", m.group(0))
+    if kind == "iso_month":
         index = month_index(int(g[0]), int(g[1]))
         return When("month", index, index, "", m.group(0))
     if kind == "month":
