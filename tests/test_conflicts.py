@@ -626,8 +626,8 @@ def test_a_platform_masthead_is_not_the_note_subject(make_kb):
 
 def test_undated_figures_in_notes_months_apart_are_different_moments(make_kb):
     files = {
-        "a.md": note("Kestrel bid", "Kestrel offers to buy 500 BARK tokens at a price of $12 per token.", "2025-01-03"),
-        "b.md": note("Kestrel bid", "Kestrel offers to buy 500 BARK tokens at a price of $15 per token.", "2025-07-21"),
+        "a.md": note("Kestrel market", "The Kestrel token trades at a price of $12 per token.", "2025-01-03"),
+        "b.md": note("Kestrel market", "The Kestrel token trades at a price of $15 per token.", "2025-07-21"),
     }
     assert conflicts_of(make_kb, files) == []
     files["b.md"] = files["b.md"].replace("2025-07-21", "2025-01-03")
@@ -640,3 +640,13 @@ def test_an_iso_month_is_a_month():
     assert [(m.when.label, m.when.grain) for m in find_times("- **Tern launch** (2026-01): 40 riders")] == [
         ("2026-01", "month")
     ]
+
+
+def test_an_offer_states_what_someone_wants_not_what_is(make_kb):
+    files = {
+        "a.md": note("Kestrel bid", "Heron Fund wishes to buy Kestrel tokens at a price of $12 per token."),
+        "b.md": note("Kestrel market", "The Kestrel token trades at a price of $15 per token."),
+        "c.md": note("Kestrel market", "The Kestrel token trades at a price of $17 per token."),
+    }
+    found = conflicts_of(make_kb, files)
+    assert [sorted(f.path for side in c.sides for f in side.facts) for c in found] == [["b.md", "c.md"]]

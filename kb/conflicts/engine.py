@@ -14,7 +14,17 @@ from ..facts import Fact
 from ..model import KnowledgeBase
 from .candidates import UNIT_CLASS, candidate_pairs
 from .extract import extract_facts
-from .normalise import CONCEPT_KINDS, EntityIndex, Norm, Normaliser, NoteContext, _names, canonical_name, note_subject
+from .normalise import (
+    CONCEPT_KINDS,
+    EntityIndex,
+    Norm,
+    Normaliser,
+    NoteContext,
+    _names,
+    canonical_name,
+    note_subject,
+    strip_masthead,
+)
 from .periods import parse_date
 from .report import HARD, HEDGED, KIND_ORDER, ROUNDING, UNIT, Conflict, ConflictReport, Side, fact_key, load_resolutions
 from .score import Decision, decide
@@ -89,6 +99,7 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_w
                 fields.get("name") if isinstance(fields.get("name"), str) else note.title.replace("-", " ")
             )
         mentioned = names_by_note.get(path, Counter())
+        title = strip_masthead(title, publishers)
         main = note_subject(title, mentioned, index, entity_name, publishers)
         names = set(mentioned) | {index.resolve(surface) for surface in _names(title)}
         if main:

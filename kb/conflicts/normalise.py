@@ -61,7 +61,9 @@ _FORECAST_AFTER = re.compile(
     re.I,
 )
 _TARGET_AFTER = re.compile(r"\s*(?:\w+\s+)?(?:target|goal|cap|ceiling|minimum|maximum)\b", re.I)
-_VOTE = re.compile(r"\b(?:preferred|proposed|proposal|minority|dissent(?:ed|ing)?)\b", re.I)
+_VOTE = re.compile(
+    r"\b(?:preferred|proposed|proposal|minority|dissent(?:ed|ing)?|(?:wish|offer|propose|bid)(?:es|s)?\s+to)\b", re.I
+)  # a proposal, an offer or a dissent states what someone wants, not what is
 _UP = re.compile(
     r"\b(?:up|rose|rise|rising|grew|grow|growing|growth|increased?|increasing|gained?|jumped|climbed|higher|surged?|added|\+)\W*$",
     re.I,
@@ -184,6 +186,14 @@ class EntityIndex:
         return key
 
 
+def strip_masthead(title: str, publishers) -> str:
+    """A title's publisher prefix dropped: "Futardio: i.rich fundraise goes live" from futard.io."""
+    masthead = _MASTHEAD.match(title)
+    if masthead and canonical_name(masthead.group(1)).replace(".", "") in {p.replace(".", "") for p in publishers}:
+        return title[masthead.end() :]
+    return title
+
+
 def note_subject(
     title: str, body_names: Counter, index: EntityIndex, entity_name: str | None, publishers
 ) -> str | None:
@@ -194,9 +204,7 @@ def note_subject(
     counts = Counter()
     for name, count in body_names.items():
         counts[name] += count
-    masthead = _MASTHEAD.match(title)
-    if masthead and canonical_name(masthead.group(1)).replace(".", "") in {p.replace(".", "") for p in publishers}:
-        title = title[masthead.end() :]  # "Futardio: i.rich fundraise goes live" from futard.io
+    title = strip_masthead(title, publishers)
     for surface in _names(title):
         counts[index.resolve(surface)] += 5
     in_title = {index.resolve(surface) for surface in _names(title)}
@@ -421,7 +429,9 @@ class Normaliser:
         share_of = _share_of(fact, sentence, end)
         found = _LINE_LABEL.match(sentence)
         if not found or found.end() > start:
-            found = _LINE_LABEL.match(sentence, clause_start)  # '...; "Unethical" — 7% of ad executives'
+            found = _LINE_LABEL.match(
+                sentence, sentence.rfind(";", 0, start) + 1
+            )  # '...; "Unethical" — 7% of ad executives'
         label = frozenset()
         if (
             found
@@ -571,6 +581,9 @@ class Normaliser:
         if labelled and not self.is_word(labelled.group(1)):
             return self.index.resolve(labelled.group(1)), "clause"  # "Netflix (8.4%), YouTube (6.0%)"
         candidates: list[tuple[float, str, str]] = []
+        line_label = _LINE_LABEL.match(sentence)
+        if not line_label or line_label.end() > start:
+            line_label = _LINE_LABEL.match(sentence, sentence.rfind(";", 0, start) + 1)
         for match in _NAME.finditer(sentence):
             surface = match.group(0)
             words = _name_words(surface)
@@ -622,6 +635,8 @@ class Normaliser:
                 weight = -20  # "Solomon: $103M committed": a known name as the label is whom it is about
             if re.search(r"\d", name) and len(name) > 16:
                 continue  # an address or a hash, not a name
+            if not known and line_label and line_label.start(1) <= at < line_label.end(1):
+                continue  # "**Total Token Supply** — 15.9M": a label in capitals names the measure
             aside = False
             if _PREPOSITION_BEFORE.search(precede):
                 aside = True  # "launched on Futardio", "a bid to MetaDAO": not what the clause is about

@@ -110,6 +110,10 @@ def decide(a: Norm, b: Norm) -> Decision:
         # '"Unethical": 7%' and '"Manipulative": 10%'; "Prior funding:" and "Futarchy raise actual:"
         d.veto = f"lines labelled differently ({' '.join(sorted(a.label))} vs {' '.join(sorted(b.label))})"
         return d
+    if (fa.value == 0) != (fb.value == 0) and a.counted != b.counted:
+        # "0 team tokens are circulating" and "12.9M circulating": none of one thing, some of another
+        d.veto = f"none of one thing against some of another ({a.counted or '-'} vs {b.counted or '-'})"
+        return d
     counts_a = {word: count for word, count in a.tallies}
     for word, count in b.tallies:
         if word in counts_a and counts_a[word] != count and fa.value != count and fb.value != counts_a[word]:
@@ -189,6 +193,10 @@ def decide(a: Norm, b: Norm) -> Decision:
                 return d
             d.score += 0.5
             d.reasons.append(f"overlapping times ({a.when.label}, {b.when.label}), one from context")
+        elif kind == "event" and not stated and _days_apart(a, b) > EVENT_DAYS:
+            # a launch record's heading says Q4; two launch records a week apart are two launches
+            d.score -= 1.0
+            d.reasons.append(f"events in notes dated {_days_apart(a, b)} days apart")
         else:
             d.score += 2.0 if stated else 1.5
             d.reasons.append(f"same time ({a.when.label})")
@@ -271,6 +279,10 @@ def decide(a: Norm, b: Norm) -> Decision:
         else:
             d.reasons.append("same note, other sections")
     return d
+
+
+def _days_apart(a: Norm, b: Norm) -> int:
+    return abs((a.note_date - b.note_date).days) if a.note_date and b.note_date else 0
 
 
 def _in_topic(named: Norm, other: Norm) -> bool:
