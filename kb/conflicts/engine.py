@@ -221,7 +221,8 @@ def _normalise_range(bounds: tuple[int, int]) -> list[Norm | None]:
         context = contexts.get(fact.path)
         norm = normaliser.normalise(fact, context) if context is not None else None
         if norm is not None:
-            norm.fact = None  # the parent has the fact; sending it back would double the pickling
+            # the parent has the fact and the note's names; sending them back would double the pickling
+            norm.fact, norm.note_names = None, frozenset()
         out.append(norm)
     return out
 
@@ -250,6 +251,7 @@ def _normalise_all(normaliser: Normaliser, facts: list[Fact], contexts: dict[str
                 for offset, norm in enumerate(chunk):
                     if norm is not None:
                         norm.fact = facts[start + offset]
+                        norm.note_names = contexts[norm.fact.path].names
                         norms.append(norm)
         return norms
     finally:

@@ -10,6 +10,7 @@ of conflict (stage 4), not whether two facts are about the same thing.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -310,13 +311,13 @@ def parallel(a: str, b: str) -> list[str] | None:
     """Whether two lines are written from one template: the same words, the numbers aside, with at
     most two short substitutions ("For Activate ... (77%)" and "For eMarketer ... (79%)"). Returns
     the substituted words (empty when only numbers differ), or None."""
-    left, right = _TEMPLATE_WORD.findall(_DIGITS.sub("#", a)), _TEMPLATE_WORD.findall(_DIGITS.sub("#", b))
-    if [w.lower() for w in left] == [w.lower() for w in right]:
+    (left, left_lower), (right, right_lower) = _template(a), _template(b)
+    if left_lower == right_lower:
         return []
     if abs(len(left) - len(right)) > 2 or min(len(left), len(right)) < 3:
         return None
     swapped, same, changed = [], 0, 0
-    matcher = SequenceMatcher(None, [w.lower() for w in left], [w.lower() for w in right], autojunk=False)
+    matcher = SequenceMatcher(None, left_lower, right_lower, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             same += sum(1 for word in left[i1:i2] if "#" not in word)
@@ -333,6 +334,14 @@ def parallel(a: str, b: str) -> list[str] | None:
 
 
 _TEMPLATE_WORD = re.compile(r"[\w#.,]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _template(sentence: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words = tuple(_TEMPLATE_WORD.findall(_DIGITS.sub("#", sentence)))
+    return words, tuple(word.lower() for word in words)
+
+
 # a number's own unit and scale words are part of how it is written, not another name
 _UNIT_WORDS = frozenset({*TOKEN_UNITS, *SCALES, *CURRENCY_WORDS, "USD", "EUR", "GBP", "JPY"})
 
