@@ -317,8 +317,8 @@ def test_teleo_cards_are_few_and_distinct(teleo):
     assert not report.problems
     ids = [conflict.id for conflict in report.conflicts]
     assert len(ids) == len(set(ids))
-    # regression guard: 110 cards on 2026-12-02 (the README's "How well it does" says what a hand-read found)
-    assert len(report.conflicts) <= 125
+    # regression guard: 15 cards on 2026-12-02 (the README's "How well it does" says what a hand-read found)
+    assert len(report.conflicts) <= 30
 
 
 def test_same_number_in_a_currency_and_a_token_is_a_unit_conflict(make_kb):
