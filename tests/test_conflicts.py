@@ -650,3 +650,18 @@ def test_an_offer_states_what_someone_wants_not_what_is(make_kb):
     }
     found = conflicts_of(make_kb, files)
     assert [sorted(f.path for side in c.sides for f in side.facts) for c in found] == [["b.md", "c.md"]]
+
+
+def test_an_undated_raise_of_a_subject_with_several_raises_is_not_matched(make_kb):
+    timeline = (
+        "---\ntype: entity\nname: Pebblebrook\n---\n# Pebblebrook\n\n## Timeline\n\n"
+        "- **2025-04-02** — Pebblebrook opened a crowdfunding raise targeting $40,000\n"
+        "{second}"
+    )
+    second = "- **2025-09-15** — Pebblebrook opened a crowdfunding raise targeting $65,000\n"
+    claim = "---\ntype: claim\ncreated: 2025-10-01\n---\nPebblebrook's crowdfunding raise targeted $65,000.\n"
+    files = {"entities/pebblebrook.md": timeline.format(second=second), "claims/a.md": claim}
+    assert conflicts_of(make_kb, files) == []
+    # the control: with one raise on record, the undated claim is about it, and disagrees
+    files["entities/pebblebrook.md"] = timeline.format(second="")
+    assert len(conflicts_of(make_kb, files)) == 1

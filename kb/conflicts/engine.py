@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from datetime import date
 from decimal import Decimal
 from itertools import combinations
 
@@ -141,7 +142,43 @@ def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
                 norm.concept_kind = CONCEPT_KINDS.get(concept, "flow")
     norms = [norm for norm in norms if norm.concept is not None]
     mark_copies(norms)
+    count_event_dates(norms, contexts)
     return norms
+
+
+SAME_EVENT_DAYS = 2  # event lines of one subject dated this close are one event (opened, then closed)
+_ISO_DAY = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
+
+
+def count_event_dates(norms: list[Norm], contexts: dict[str, NoteContext]) -> None:
+    """On how many dates the KB records events (raises, launches, deals) of a subject: SeekerVault's
+    timeline has a raise on 2026-03-04 and another on 2026-03-08, so an undated "raised $50,000" may be
+    either. An event line in an entity's note counts for that entity whatever name the line uses."""
+
+    def owners(norm: Norm) -> set[str]:
+        found = {norm.subject} if norm.subject else set()
+        context = contexts.get(norm.fact.path)
+        if context is not None and context.main_entity and (context.kind == "entity" or "entities/" in context.path):
+            found.add(context.main_entity)
+        return found
+
+    dates: dict[str, set[date]] = defaultdict(set)
+    for norm in norms:
+        if norm.concept_kind != "event":
+            continue
+        day = None
+        if norm.when is not None and norm.when_source in ("clause", "sentence"):
+            found = _ISO_DAY.search(norm.when.label)
+            day = parse_date(found.group(0)) if found else None
+        elif norm.when_source == "note date":
+            day = norm.note_date
+        if day is not None:
+            for owner in owners(norm):
+                dates[owner].add(day)
+    for norm in norms:
+        days = sorted(dates.get(norm.subject or "", ()))
+        # a launch and its close a day later are one event
+        norm.event_dates = sum(1 for i, day in enumerate(days) if i == 0 or (day - days[i - 1]).days > SAME_EVENT_DAYS)
 
 
 COPY_SHARE = 0.8  # notes sharing this share of their numeric sentences both ways are one document

@@ -129,6 +129,7 @@ class Norm:
     label_concept: str | None = None  # the measure the label names, if any
     predicate: frozenset[str] = frozenset()  # what a share of a group does: "54% of Gen Z prefer no AI"
     document: str = ""  # the note, or the first of its copies (a source kept in inbox/ and archive/)
+    event_dates: int = 0  # for an event: on how many dates the KB records one of this subject and measure
     tallies: frozenset[tuple[str, int]] = frozenset()  # other counts in the sentence: "six ICOs" -> (ico, 6)
     reasons: list[str] = field(default_factory=list)
 

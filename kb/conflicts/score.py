@@ -208,6 +208,12 @@ def decide(a: Norm, b: Norm) -> Decision:
             # (a second funding round, a relaunch), not two accounts of one
             d.score -= 1.5
             d.reasons.append(f"events in notes dated {apart} days apart")
+        elif max(a.event_dates, b.event_dates) >= 2:
+            # the KB records several of these for the subject: an undated one may be any of them
+            d.score -= 1.5
+            d.reasons.append(
+                f"{a.subject or b.subject} has {max(a.event_dates, b.event_dates)} dated events of this kind"
+            )
         else:
             # a raise, a launch, a deal: no period is needed to name one, but an entity may have
             # several (a second round, a relaunch), so no time is no evidence either way
