@@ -665,3 +665,14 @@ def test_an_undated_raise_of_a_subject_with_several_raises_is_not_matched(make_k
     # the control: with one raise on record, the undated claim is about it, and disagrees
     files["entities/pebblebrook.md"] = timeline.format(second="")
     assert len(conflicts_of(make_kb, files)) == 1
+
+
+def test_tiers_of_a_schedule_are_rules_not_facts(make_kb):
+    files = {
+        "a.md": note("Ferry fares 2024", "Ferry fares in 2024:\n\n- <20 trips: fare of $4.50\n"),
+        "b.md": note("Ferry fares", "Ferry fares in 2024 are tiered: <50 trips pay a fare of $3.80."),
+    }
+    assert conflicts_of(make_kb, files) == []
+    files["b.md"] = note("Ferry fares", "In 2024 the ferry fare was $3.80.")
+    files["a.md"] = note("Ferry fares 2024", "In 2024 the ferry fare was $4.50.")
+    assert len(conflicts_of(make_kb, files)) == 1

@@ -53,6 +53,8 @@ _FORECAST = re.compile(
 )
 _CONDITION = re.compile(r"\b(?:if|unless|provided that|in case|suppose|assuming)\b", re.I)
 _CONDITION_LABEL = re.compile(r"\bif\W{0,3}:", re.I)
+# a tier of a schedule: "<$1M FDMC: 15% dilution", "≥ 500 seats: $12 a head"
+_TIER = re.compile(r"\s*(?:>\s*)?(?:[-*•]\s*)*[<≤≥]\s*[$£€¥]?\d")  # (">" starts a quote)
 # after the number only a verb makes it a forecast ("$5B is expected", "which will"), not a noun
 # ("producing more accurate forecasts")
 _FORECAST_AFTER = re.compile(
@@ -406,7 +408,10 @@ class Normaliser:
         # -- modality
         modality = "question" if fact.modality == "question" else "asserted"
         if modality == "asserted" and (
-            _CONDITION.search(sentence[clause_start:start]) or _CONDITION_LABEL.search(sentence[:start])
+            _CONDITION.search(sentence[clause_start:start])
+            or _CONDITION_LABEL.search(sentence[:start])
+            or _TIER.match(sentence, clause_start)
+            or _TIER.match(sentence)
         ):
             modality = "hypothetical"  # "if it reaches $50M", "Invalidates if: ... below 15 launches"
         if modality == "asserted":
