@@ -27,6 +27,7 @@ from .frontmatter import read_frontmatter
 from .links import find_body_links
 from .model import KnowledgeBase, load_kb
 from .resolve import slugify
+from .sameclaim import decisive_difference, same_claim  # noqa: F401 (part of ingest's API)
 from .writer import OutsideKB, inside, kb_lock, set_fields, write_inside, yaml_field
 
 OWNED_FIELDS = ("status", "processed_date", "claims_extracted", "belief_evidence")
@@ -34,20 +35,10 @@ STATUSES = ("unprocessed", "processing", "processed", "null-result")
 TRANSITIONS = {"unprocessed": ("processing",), "processing": ("processed", "null-result")}
 MAX_NAME_BYTES = 255
 MAX_CLAIMS_FROM_RAW = 5
-SAME_CLAIM_RATIO = 90  # rapidfuzz ratio on slugs at or above which two claim titles may say the same
 BOILERPLATE = re.compile(
     r"^(?:skip to (?:main )?content|menu|search|sign in|log in|subscribe|home|news|article|"
     r"advertisement|share|print|back to top)\b",
     re.I,
-)
-# Words whose difference makes two otherwise similar claims say different things.
-DECISIVE = frozenset(
-    """
-not no never none nor cannot can't won't isn't aren't doesn't don't didn't without fails fail false
-increase increases increased decrease decreases decreased rise rises fall falls more less most least higher lower
-greater smaller larger better worse above below before after only all some any majority minority always
-positive negative up down gain loss profit deficit surplus
-""".split()
 )
 _DATE_LABEL = re.compile(r"(?:published|posted|updated|last modified|page last modified|date)\s*:?\s*(.*)$", re.I)
 _MONTHS = {
@@ -309,26 +300,6 @@ class Registry:
 
 
 # ---------------------------------------------------------------------------- claims
-
-
-def decisive_difference(a: str, b: str) -> bool:
-    """True when two similar titles differ in a word that changes what they claim (a negation, a
-    direction, a quantifier) or in a number."""
-    from collections import Counter
-
-    words_a, words_b = Counter(slugify(a).split()), Counter(slugify(b).split())
-    changed = set((words_a - words_b) + (words_b - words_a))  # counted: a second "not" is a change too
-    return bool(changed & DECISIVE) or any(word.isdigit() for word in changed)
-
-
-def same_claim(a: str, b: str) -> bool:
-    """Whether two claim titles say the same: equal up to slug, or nearly equal with no decisive change."""
-    from rapidfuzz import fuzz
-
-    slug_a, slug_b = slugify(a), slugify(b)
-    if slug_a == slug_b:
-        return True
-    return fuzz.ratio(slug_a, slug_b) >= SAME_CLAIM_RATIO and not decisive_difference(a, b)
 
 
 @dataclass
