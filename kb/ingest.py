@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .claimwriter import claims_from_text
 from .config import Config
 from .frontmatter import read_frontmatter
 from .links import find_body_links
@@ -30,11 +31,12 @@ from .resolve import slugify
 from .sameclaim import decisive_difference, same_claim  # noqa: F401 (part of ingest's API)
 from .writer import OutsideKB, inside, kb_lock, set_fields, write_inside, yaml_field
 
+# sources whose numbers are records or chatter, not reported propositions: no claims from their bodies
+RECORD_FORMATS = frozenset({"data", "dataset", "tweet", "thread", "transcript"})
 OWNED_FIELDS = ("status", "processed_date", "claims_extracted", "belief_evidence")
 STATUSES = ("unprocessed", "processing", "processed", "null-result")
 TRANSITIONS = {"unprocessed": ("processing",), "processing": ("processed", "null-result")}
 MAX_NAME_BYTES = 255
-MAX_CLAIMS_FROM_RAW = 5
 BOILERPLATE = re.compile(
     r"^(?:skip to (?:main )?content|menu|search|sign in|log in|subscribe|home|news|article|"
     r"advertisement|share|print|back to top)\b",
@@ -306,6 +308,7 @@ class Registry:
 class ProposedClaim:
     title: str
     evidence: str  # the source's words that carry it
+    description: str = ""  # the supporting data, when it is not the evidence itself
 
 
 def _clean_claim(text: str) -> str:
@@ -346,30 +349,18 @@ def propose_claims(document: InputDocument, kind: str) -> list[ProposedClaim]:
                     and words[-1].lower() not in _TRAILING
                 ):  # a whole proposition, not a quoted fragment
                     proposed.append(ProposedClaim(title, title))
-    if kind == "raw" and not proposed:
-        proposed.extend(_numeric_statements(document.body))
+    form = str(document.fields.get("format") or "").strip().lower()
+    if not proposed and form not in RECORD_FORMATS:
+        # no hints: the source's own strongest statements (raw text, or a front-mattered body)
+        date = str(document.fields.get("date") or "") or None
+        proposed.extend(
+            ProposedClaim(c.title, c.evidence, c.description) for c in claims_from_text(document.body, date)
+        )
     unique: list[ProposedClaim] = []
     for claim in proposed:
         if not any(same_claim(claim.title, other.title) for other in unique):
             unique.append(claim)
     return unique
-
-
-def _numeric_statements(body: str) -> list[ProposedClaim]:
-    """Raw text's key factual statements: the sentences that state asserted numbers, most numbers first."""
-    from .facts import Extractor, NoteText
-
-    facts = Extractor().extract(NoteText("input", "", body.split("\n"), 1, {}))
-    by_sentence: dict[str, int] = {}
-    for fact in facts:
-        if fact.modality == "asserted" and fact.measure and 6 <= len(fact.sentence.split()) <= 45:
-            by_sentence[fact.sentence] = by_sentence.get(fact.sentence, 0) + 1
-    ranked = sorted(by_sentence.items(), key=lambda item: (-item[1], list(by_sentence).index(item[0])))
-    claims = []
-    for sentence, _ in ranked[:MAX_CLAIMS_FROM_RAW]:
-        title = _clean_claim(re.sub(r"^[•\-*\s]+", "", sentence))
-        claims.append(ProposedClaim(title, sentence.strip()))
-    return claims
 
 
 def claim_note_text(claim: ProposedClaim, source_stem: str, source_fields: dict, today: str) -> str:
@@ -378,7 +369,7 @@ def claim_note_text(claim: ProposedClaim, source_stem: str, source_fields: dict,
         "type": "claim",
         "title": title,
         "domain": source_fields.get("domain") or "",
-        "description": claim.evidence[:300],
+        "description": (claim.description or claim.evidence)[:300],
         "confidence": "experimental",
         "source": f"[[{source_stem}]]",
         "created": today,
