@@ -56,7 +56,7 @@ _COMPARISON = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than|relativ
 # one figure then and now
 _CHANGE = re.compile(r"\b(?:up\s+from|down\s+from|from\s+\S+\s+to|rose|fell|grew|increased|decreased|doubled)\b", re.I)
 _SUPERLATIVE = re.compile(r"\b(?:record|highest|lowest|largest|smallest|first|most|least|fastest|best|worst)\b", re.I)
-_SPLIT = re.compile(r"\s+[•·▪]\s+|;\s+|,\s+(?:while|whereas)\s+(?=(?:the\s+|a\s+|an\s+)?[A-Z0-9$])")
+_SPLIT = re.compile(r"\s+[•·▪]\s+|;\s+|,\s+(?:while|whereas)\s+(?=(?:the|a|an)\s|[A-Z0-9$])")
 _BULLET = re.compile(r"\s+[•·▪]\s+")
 _FIELD_LINE = re.compile(
     r"^\s*(?:title|url|date|author|source|tags|status|published|updated|primary|secondary|extraction hints?|"
@@ -80,7 +80,8 @@ _VERBS = frozenset(
     deliver serve achieve report estimate expect predict double triple halve add drop decline jump surge climb top
     total represent capture control dominate own buy sell trade launch close open build need use take give get keep
     depend scale converge emerge outpace erode reward risk cover rank exist lag trail widen narrow slow speed stall
-    outweigh equal match rival face win carry employ serve sit stand stay surpass""".split()
+    outweigh equal match rival face win carry employ serve sit stand stay surpass gave made took got held paid
+    rose fell grew won lost sold bought led drove became began kept ran saw spent built brought met sent left""".split()
 )
 
 
@@ -171,7 +172,9 @@ def _clauses(text: str) -> list[str]:
         return [part.strip(" ,") for part in _BULLET.split(text) if part.strip(" ,")]
     parts = [part.strip(" ,") for part in _SPLIT.split(text) if part.strip(" ,")]
     if len(parts) > 1 and all(len(part.split()) >= MIN_WORDS and re.search(r"\d", part) for part in parts):
-        return parts
+        year = _YEAR.search(text)
+        # "In 2024 the co-op sold 410 tonnes, while the mill pressed 120": the year is both parts'
+        return [part if _YEAR.search(part) or not year else f"{part} in {year.group(0)}" for part in parts]
     return [text]
 
 
@@ -199,8 +202,9 @@ def _standalone(clause: str, year: int | None) -> str | None:
         if year is None:
             return None
         offset = {"last": -1, "this": 0, "next": 1}.get((relative.group(1) or "").lower(), -1)
-        text = text[: relative.start()] + str(year + offset) + text[relative.end() :]
-        text = re.sub(r"\b(in|during|for)\s+(in|during)\s+", r"\1 ", text)
+        before = text[: relative.start()]
+        preposition = "" if re.search(r"\b(?:in|during|for|since|by)\s+$", before, re.I) else "in "
+        text = before + preposition + str(year + offset) + text[relative.end() :]
     text = re.sub(r"\s+", " ", text).strip().rstrip(".;:,")
     return text[:1].upper() + text[1:]
 

@@ -1,0 +1,64 @@
+"""Claims from a source's own sentences that stand alone (kb/claimwriter.py), in domains no data set covers."""
+
+from __future__ import annotations
+
+from kb.claimwriter import claims_from_text
+
+CLIPPING = """\
+Harbour Weekly
+
+Ferries carry more commuters as fares fall
+
+PORTSMOUTH, March 4 - However, the Solent ferry carried 2.1 million passengers in 2024, the port authority said.
+
+Weekday crossings averaged 5,800 passengers, compared with 3,900 on weekends.
+
+These services earned $14 million in fares. The operator said ridership rose last year.
+
+I think the timetable is the real story, with 40 sailings a day.
+
+Median age 41 years; 52% female.
+
+## Agent Notes
+
+The 2.1 million figure is the headline and probably rounds up 2,090,000 passengers.
+"""
+
+
+def titles(text, date=None):
+    return [c.title for c in claims_from_text(text, date)]
+
+
+def test_the_comparison_ranks_first_and_framing_is_stripped():
+    found = titles(CLIPPING)
+    assert found[0] == "Weekday crossings averaged 5,800 passengers, compared with 3,900 on weekends in 2024"
+    assert "The Solent ferry carried 2.1 million passengers in 2024" in found
+
+
+def test_claims_that_cannot_stand_alone_are_not_proposed():
+    found = " | ".join(titles(CLIPPING))
+    assert "These services" not in found  # a referent
+    assert "I think" not in found and "timetable" not in found  # the first person
+    assert "Median age" not in found  # a fragment with no verb
+    assert "headline" not in found  # the curator's notes are not the source's claims
+
+
+def test_a_relative_date_is_resolved_against_the_source_date_or_rejected():
+    text = "Ridership on the Solent ferry rose 12% last year to 2.1 million passengers.\n"
+    assert titles(text) == []
+    assert titles(text, "2025-03-04") == ["Ridership on the Solent ferry rose 12% in 2024 to 2.1 million passengers"]
+
+
+def test_a_sentence_bundling_two_claims_is_split():
+    text = "In 2024 the orchard co-op sold 410 tonnes of apples to grocers, while the cider mill pressed 120 tonnes.\n"
+    assert titles(text) == [
+        "In 2024 the orchard co-op sold 410 tonnes of apples to grocers",
+        "The cider mill pressed 120 tonnes in 2024",
+    ]
+
+
+def test_at_most_three_claims_and_none_twice():
+    text = "\n\n".join(f"The Larkfield Choir gave {n} concerts in {2010 + n}." for n in range(1, 9)) + "\n"
+    text += "\nThe Larkfield Choir gave 1 concerts in 2011.\n"  # said twice: proposed once
+    found = titles(text)
+    assert found == [f"The Larkfield Choir gave {n} concerts in {2010 + n}" for n in (1, 2, 3)]
