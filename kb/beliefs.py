@@ -23,6 +23,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .evidence import proposed_by_kb
 from .history import FRONT_MATTER, GIT, front_matter_change_date, git_change_dates
 from .links import split_wikilink
 from .loader import Note, read_lines
@@ -79,7 +80,7 @@ class Evidence:
     path: str  # the note the event was found in
     line: int
     quote: str
-    origin: str  # evidence-block | curator-note | ingest
+    origin: str  # evidence-block | curator-note | ingest | proposed (kb's own entry, not counted)
     source: str | None = None  # the source note the evidence comes from, when named
     date: str | None = None
     via: str | None = None  # the grounding claim the evidence was recorded on
@@ -395,10 +396,13 @@ def _evidence_blocks(collector: _Collector, path: str, via: str | None) -> list[
             continue
         source = date = None
         quote = ""
+        origin = "evidence-block"
         for follow in lines[index + 1 : index + 12]:
             if _HEADING.match(follow):
                 break
             if source is None and "Source:" in follow:
+                if proposed_by_kb(follow):
+                    origin = "proposed"  # kb's own entry, not yet kept by a person: listed, not counted
                 source_match = _EVIDENCE_SOURCE.search(follow)
                 if source_match:
                     raw = source_match.group(1).strip()
@@ -408,7 +412,7 @@ def _evidence_blocks(collector: _Collector, path: str, via: str | None) -> list[
                 date = added.group(1) if added else None
             elif follow.strip() and not quote and not follow.lstrip().startswith("*Source"):
                 quote = _strip_wikilinks(follow.strip())[:300]
-        events.append(Evidence(match.group(1).lower(), path, index + 1, quote, "evidence-block", source, date, via))
+        events.append(Evidence(match.group(1).lower(), path, index + 1, quote, origin, source, date, via))
     return events
 
 
@@ -704,8 +708,9 @@ def _status(belief: Belief) -> None:
     required = LEVEL_MINIMUM.get(belief.level, LEVEL_MINIMUM[DEFAULT_LEVEL])
     resolved = len(belief.resolved_grounding)
     broken = sum(1 for item in belief.grounding if not item.resolved)
-    confirms = sum(1 for event in belief.evidence if event.kind in ("confirm", "extend"))
-    challenges = sum(1 for event in belief.evidence if event.kind == "challenge")
+    counted = [event for event in belief.evidence if event.origin != "proposed"]
+    confirms = sum(1 for event in counted if event.kind in ("confirm", "extend"))
+    challenges = sum(1 for event in counted if event.kind == "challenge")
     reasons = []
     flags = []
     if belief.changed_claims:

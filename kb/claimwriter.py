@@ -97,7 +97,7 @@ def claims_from_text(body: str, source_date: str | None = None, limit: int = MAX
     """The best few standalone claims raw text states, best first."""
     from .facts import Extractor, NoteText
 
-    lines = _claim_bearing(body.split("\n"))
+    lines = claim_bearing(body.split("\n"))
     facts = Extractor().extract(NoteText("input", "", lines, 1, {}))
     year = int(source_date[:4]) if source_date and re.match(r"(?:19|20)\d\d", source_date) else None
     by_sentence: dict[str, list] = {}
@@ -150,7 +150,7 @@ _NOT_REPORTING = re.compile(
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s+(.+?)|\*\*([^*]{2,60}?):?\*\*:?)\s*$")
 
 
-def _claim_bearing(lines: list[str]) -> list[str]:
+def claim_bearing(lines: list[str]) -> list[str]:
     """The lines of sections that report; lines of other sections blanked (line numbers kept)."""
     kept, skipping, level = [], False, 0
     for line in lines:

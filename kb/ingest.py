@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .claimwriter import claims_from_text
+from .claimwriter import claim_bearing, claims_from_text
 from .config import Config
+from .evidence import evidence_entry, evidence_kind, supporting_passage
 from .frontmatter import read_frontmatter
 from .links import find_body_links
 from .model import KnowledgeBase, load_kb
@@ -379,13 +380,6 @@ def claim_note_text(claim: ProposedClaim, source_stem: str, source_fields: dict,
     return "\n".join(front + [""] + body)
 
 
-def evidence_entry(source_stem: str, quote: str, today: str) -> str:
-    return (
-        f"\n### Additional Evidence (extend)\n*Source: [[{source_stem}]] | Added: {today} | "
-        f"Extractor: kb ingest*\n\n{quote}\n"
-    )
-
-
 # ---------------------------------------------------------------------------- belief evidence
 
 
@@ -577,12 +571,15 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
     source_stem = Path(source_path).stem
     claim_titles = []
     existing_claims = registry.claims
+    body_lines = claim_bearing(document.body.split("\n"))
     for claim in propose_claims(document, document.kind):
         match = next((p for p, title in existing_claims.items() if same_claim(claim.title, title)), None)
         if match:
             current = pending.get(match) or (config.root / match).read_text(encoding="utf-8", errors="replace")
-            if f"[[{source_stem}]]" not in current:
-                pending[match] = current.rstrip("\n") + "\n" + evidence_entry(source_stem, claim.evidence, today)
+            passage = supporting_passage(body_lines, existing_claims[match])
+            if f"[[{source_stem}]]" not in current and passage:
+                entry = evidence_entry(source_stem, passage, today, evidence_kind(passage, claim.evidence))
+                pending[match] = current.rstrip("\n") + "\n" + entry
                 result.enriched.append(match)
             claim_titles.append(Path(match).stem)
             continue
@@ -600,11 +597,13 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
         target = kb.resolver.resolve(link.target, source_path).path
         if target and target in existing_claims and target not in result.enriched:
             line = next((ln for ln in document.body.split("\n") if link.raw in ln), "")
-            if re.search(r"PRIMARY CONNECTION|KB connections|confirms|supports", line, re.I):
+            if re.search(r"PRIMARY CONNECTION|KB connections|confirms|supports|challenges|complicates", line, re.I):
                 current = pending.get(target) or (config.root / target).read_text(encoding="utf-8", errors="replace")
-                if f"[[{source_stem}]]" not in current:
-                    quote = _clean_claim(line)[:300]
-                    pending[target] = current.rstrip("\n") + "\n" + evidence_entry(source_stem, quote, today)
+                # the source's own passage on the claim, typed by it and by the line that links it
+                passage = supporting_passage(body_lines, existing_claims[target])
+                if f"[[{source_stem}]]" not in current and passage:
+                    entry = evidence_entry(source_stem, passage, today, evidence_kind(passage, line))
+                    pending[target] = current.rstrip("\n") + "\n" + entry
                     result.enriched.append(target)
     entries, belief_problems = belief_entries(kb, document.body, fields, today)
     result.belief_evidence = entries
