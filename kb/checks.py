@@ -229,6 +229,8 @@ def _check_date(note: Note, name: str, value) -> Iterable[Problem]:
             note.path, line, "invalid-value", f"date field {name!r} should be YYYY-MM-DD, not {_describe_value(value)}"
         )
         return
+    if not text:
+        return  # empty: the missing-field check says so, once
     match = _DATE.fullmatch(text)
     if match:
         year, month, day = (int(part) for part in match.groups())

@@ -384,6 +384,10 @@ def ingest(
     today: Annotated[
         str | None, typer.Option("--date", help="The processing date to record (YYYY-MM-DD); default today.")
     ] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option("--domain", help="Domain of new sources that state none; default: the KB domain they match."),
+    ] = None,
 ):
     """Archive sources, propose and link their claims, record belief evidence, update their status.
 
@@ -399,7 +403,7 @@ def ingest(
         config = load_config(kb)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
-    report = run_ingest(config, paths, dry_run=dry_run, today=today)
+    report = run_ingest(config, paths, dry_run=dry_run, today=today, domain=domain)
     if format is ReportFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -30,6 +30,7 @@ from .links import find_body_links
 from .model import KnowledgeBase, load_kb
 from .resolve import slugify
 from .sameclaim import decisive_difference, same_claim  # noqa: F401 (part of ingest's API)
+from .sourcemeta import infer_domain, infer_fields
 from .writer import OutsideKB, inside, kb_lock, set_fields, write_inside, yaml_field
 
 # sources whose numbers are records or chatter, not reported propositions: no claims from their bodies
@@ -38,32 +39,6 @@ OWNED_FIELDS = ("status", "processed_date", "claims_extracted", "belief_evidence
 STATUSES = ("unprocessed", "processing", "processed", "null-result")
 TRANSITIONS = {"unprocessed": ("processing",), "processing": ("processed", "null-result")}
 MAX_NAME_BYTES = 255
-BOILERPLATE = re.compile(
-    r"^(?:skip to (?:main )?content|menu|search|sign in|log in|subscribe|home|news|article|"
-    r"advertisement|share|print|back to top)\b",
-    re.I,
-)
-_DATE_LABEL = re.compile(r"(?:published|posted|updated|last modified|page last modified|date)\s*:?\s*(.*)$", re.I)
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
 _URL = re.compile(r"https?://[^\s)>\]\"']+")
 _HINT = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*)?(PRIMARY|SECONDARY)(?:\*\*)?\s*:\s*(.+)$")
 _SCRAPE_LINE = re.compile(r"^\s*\|\s*$")
@@ -159,56 +134,6 @@ def read_input(data: bytes) -> InputDocument:
         problems.extend(message for _, message in fm.errors)
         problems.append("front matter unreadable: the input is archived as raw text")
     return InputDocument("raw", text, {}, text, problems)
-
-
-def _parse_date(text: str) -> str | None:
-    text = text.strip()
-    iso = re.search(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b", text)
-    if iso:
-        return iso.group(0)
-    us = re.search(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b", text)
-    if us:
-        return f"{us.group(3)}-{int(us.group(1)):02d}-{int(us.group(2)):02d}"
-    named = re.search(r"\b([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b", text)
-    if named and named.group(1).lower() in _MONTHS:
-        return f"{named.group(3)}-{_MONTHS[named.group(1).lower()]:02d}-{int(named.group(2)):02d}"
-    return None
-
-
-def infer_fields(text: str) -> tuple[dict, list[str]]:
-    """What raw text honestly states about itself: a title, and a date, URL or author only when labelled."""
-    fields: dict = {}
-    problems: list[str] = []
-    lines = [line.strip() for line in text.split("\n")]
-    heading = next((line[2:].strip() for line in lines if line.startswith("# ")), None)
-    title = heading or next(
-        (line for line in lines if len(line.split()) >= 2 and len(line) <= 200 and not BOILERPLATE.match(line)), None
-    )
-    if title:
-        fields["title"] = title
-    for index, line in enumerate(lines):
-        if len(line) > 80:
-            continue
-        label = _DATE_LABEL.match(line)
-        if label:
-            found = _parse_date(label.group(1)) or (_parse_date(lines[index + 1]) if index + 1 < len(lines) else None)
-            if found:
-                fields["date"] = found
-                break
-    for line in lines:
-        labelled = re.match(r"(?:url|source|link|canonical)\s*:\s*(https?://\S+)", line, re.I)
-        if labelled:
-            fields["url"] = labelled.group(1)
-            break
-    for line in lines[:40]:
-        byline = re.match(r"^[Bb]y\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$", line)
-        if byline:
-            fields["author"] = byline.group(1)
-            break
-    for name in ("title", "author", "url", "date"):
-        if name not in fields:
-            problems.append(f"no {name} is stated in the text; left empty")
-    return fields, problems
 
 
 # ---------------------------------------------------------------------------- names
@@ -443,13 +368,16 @@ def _diff(path: str, old: str, new: str) -> str:
     )
 
 
-def ingest(config: Config, inputs: list[Path], dry_run: bool = False, today: str | None = None) -> IngestReport:
-    """Ingest each input into the KB. Returns what was done (or, with dry_run, would be done)."""
+def ingest(
+    config: Config, inputs: list[Path], dry_run: bool = False, today: str | None = None, domain: str | None = None
+) -> IngestReport:
+    """Ingest each input into the KB. Returns what was done (or, with dry_run, would be done). `domain`
+    is the domain of sources that state none; without it, the KB domain their words match best."""
     today = today or datetime.date.today().isoformat()
     report = IngestReport([])
     with kb_lock(config.root):
         kb = load_kb(config)
-        context = _Context(kb, Registry.of(kb))
+        context = _Context(kb, Registry.of(kb), domain)
         pending: dict[str, str] = {}  # KB path -> new text, in the order decided
         for raw_path in inputs:
             result = IngestResult(str(raw_path))
@@ -487,6 +415,7 @@ def ingest(config: Config, inputs: list[Path], dry_run: bool = False, today: str
 class _Context:
     kb: KnowledgeBase
     registry: Registry
+    domain: str | None = None
 
 
 def _ingest_one(config: Config, context: _Context, path: Path, result: IngestResult, pending: dict, today: str):
@@ -510,6 +439,12 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
     if document.kind == "raw":
         inferred, missing = infer_fields(document.text)
         fields.update(inferred)
+    if not str(fields.get("domain") or "").strip() and not in_kb:
+        found = context.domain or infer_domain(kb, document.body, fields)
+        if found:
+            fields["domain"] = found
+        elif document.kind == "raw":
+            missing.append("no domain matches the KB's notes; left empty (set one with --domain)")
     duplicate = registry.duplicate(fields, document.body, skip=relpath)
     if duplicate and not in_kb:
         result.action, result.duplicate_of, result.source = "unchanged", duplicate[0], duplicate[0]
@@ -546,7 +481,7 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
                 "author": fields.get("author", ""),
                 "url": fields.get("url", ""),
                 "date": fields.get("date", ""),
-                "domain": "",
+                "domain": fields.get("domain", ""),
                 "format": "",
                 "status": "unprocessed",
             }
