@@ -67,7 +67,7 @@ _STAT_LINE = re.compile(r"^[^.!?]{2,80}?:\s*[~≈$£€¥]?\d")  # "Controlling 
 _DANGLING = frozenset("a an the of and or but than that to in on for with by as at from is are was were vs".split())
 _CITATION = re.compile(r"https?://|\bAccessed\b|\bRetrieved\b|©|\bdoi:", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_PROSE = re.compile(r"[a-z0-9%)\]][.!]['\"”’)]*\s*$")  # a sentence that ends as prose ends
+_PROSE = re.compile(r"[A-Za-z0-9%)\]][.!]['\"”’)]*\s*$")  # a sentence that ends as prose ends
 _PURPOSE = re.compile(r"^(?:to|in order to|focus on|see|note|read|click|subscribe|sign up)\b", re.I)
 MIN_SCORE = -0.5  # below this a candidate is too weak to propose
 # A proposition has a verb. No tagger: common verbs by lemma, and past forms ("-ed").
@@ -97,7 +97,7 @@ def claims_from_text(body: str, source_date: str | None = None, limit: int = MAX
     """The best few standalone claims raw text states, best first."""
     from .facts import Extractor, NoteText
 
-    lines = claim_bearing(body.split("\n"))
+    lines = _separate_lines(claim_bearing(body.split("\n")))
     facts = Extractor().extract(NoteText("input", "", lines, 1, {}))
     year = int(source_date[:4]) if source_date and re.match(r"(?:19|20)\d\d", source_date) else None
     by_sentence: dict[str, list] = {}
@@ -164,6 +164,18 @@ def claim_bearing(lines: list[str]) -> list[str]:
             level = depth
         kept.append("" if skipping else line)
     return kept
+
+
+def _separate_lines(lines: list[str]) -> list[str]:
+    """A line that does not end as a sentence ends (a headline, a byline, a label) is its own
+    paragraph, so the reader does not run it into the sentence below."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if line.strip() and following.strip() and not re.search(r"[.!?:;,\"”’)]\s*$", line):
+            out.append("")
+    return out
 
 
 def _clauses(text: str) -> list[str]:

@@ -62,3 +62,13 @@ def test_at_most_three_claims_and_none_twice():
     text += "\nThe Larkfield Choir gave 1 concerts in 2011.\n"  # said twice: proposed once
     found = titles(text)
     assert found == [f"The Larkfield Choir gave {n} concerts in {2010 + n}" for n in (1, 2, 3)]
+
+
+def test_a_clipping_without_blank_lines_keeps_its_headline_out_of_the_claim():
+    text = (
+        "The Harbour Weekly\nFerry operator raises fares\nPosted by Sam Lee\nFeb 2, 2026\n"
+        "The Solent ferry raised its adult fare to $9.40 in 2026, compared with $8.10 a year earlier, the port said.\n"
+    )
+    assert titles(text, "2026-02-02") == [
+        "The Solent ferry raised its adult fare to $9.40 in 2026, compared with $8.10 in 2025"  # "a year earlier"
+    ]
