@@ -18,6 +18,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -143,7 +144,14 @@ def safe_file_name(title: str, suffix: str = ".md", limit: int = MAX_NAME_BYTES)
     """A file name for a title: no path separators, `..`, control characters or NUL; at most 255 bytes."""
     name = unicodedata.normalize("NFC", title)
     name = "".join(ch if ch.isprintable() else " " for ch in name)
-    name = re.sub(r"[/\\:*?\"<>|\x00]", " ", name)
+    # characters that carry meaning become words or look-alikes: "<0.5% survival" must not read "0.5%"
+    name = (
+        name.replace("<=", " at most ").replace(">=", " at least ").replace("≤", " at most ").replace("≥", " at least ")
+    )
+    name = name.replace("<", " under ").replace(">", " over ")
+    name = re.sub(r"(?<=\w)/(?=\w)", "∕", name)  # "24/7", "and/or": a look-alike that is no separator
+    name = name.replace("/", " ")
+    name = re.sub(r"[\\:*?\"|\x00]", " ", name)
     name = re.sub(r"\.{2,}", ".", name)
     name = re.sub(r"\s+", " ", name).strip(" .-")
     if not name:
@@ -153,6 +161,23 @@ def safe_file_name(title: str, suffix: str = ".md", limit: int = MAX_NAME_BYTES)
         budget = limit - len(suffix.encode("utf-8")) - 9
         name = name.encode("utf-8")[:budget].decode("utf-8", errors="ignore").rstrip(" .-") + "~" + digest
     return name + suffix
+
+
+def claims_folder(kb: KnowledgeBase, config: Config, domain) -> str:
+    """Where the KB keeps claims of `domain`: the folder most of its claims of that domain are in
+    (teleo-codex keeps them in `domains/<domain>/`), else the configured claims folder."""
+    if not isinstance(domain, str) or not domain.strip():
+        return config.claims_dir
+    folders = Counter(
+        path.rpartition("/")[0]
+        for path, note in kb.notes.items()
+        if note.type == "claim" and isinstance(note.fields, dict) and note.fields.get("domain") == domain
+    )
+    if folders:
+        folder, count = sorted(folders.items(), key=lambda item: (-item[1], item[0]))[0]
+        if count >= 3 and folder:
+            return folder
+    return config.claims_dir
 
 
 def source_file_name(fields: dict) -> str:
@@ -432,6 +457,16 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
     if in_kb:
         relpath = real.relative_to(root).as_posix()
         inside(root, real)
+        note = kb.notes.get(relpath)
+        kind = note.type if note is not None else None
+        if kind != "source":
+            # CONTRIBUTING.md or a skill file that happens to say `status: unprocessed` is not ours
+            result.action, result.source = "unchanged", relpath
+            result.problems.append(
+                f"{relpath} is not a source note (its type is {kind or 'unknown'}: no `type: source`, not in a "
+                "source folder); not edited"
+            )
+            return
     else:
         relpath = None
     fields = dict(document.fields)
@@ -518,7 +553,7 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
                 result.enriched.append(match)
             claim_titles.append(Path(match).stem)
             continue
-        claim_path = f"{config.claims_dir}/{safe_file_name(claim.title)}"
+        claim_path = f"{claims_folder(kb, config, fields.get('domain'))}/{safe_file_name(claim.title)}"
         inside(config.root, config.root / claim_path)
         if claim_path in pending or (config.root / claim_path).exists():
             claim_titles.append(Path(claim_path).stem)

@@ -158,7 +158,10 @@ def test_hostile_titles_stay_inside_the_kb(kb_root, tmp_path):
             assert len(full.name.encode()) <= 255
     assert not Path("/tmp/evil claim with enough words.md").exists()
     assert long_title in (kb_root / results[1].source).read_text()  # the full title is kept
-    assert safe_file_name("../../etc/passwd") == "etc passwd.md"
+    assert safe_file_name("../../etc/passwd") == "etc∕passwd.md"  # U+2215, not a separator
+    # a file name never changes what the title says
+    assert safe_file_name("<0.5% survival") == "under 0.5% survival.md"
+    assert safe_file_name(">= 90% of ferries run late") == "at least 90% of ferries run late.md"
     assert "\x00" not in safe_file_name("a\x00b")
 
 
@@ -336,3 +339,22 @@ def test_claim_similarity_on_teleo(teleo):
                 break
     assert len(variants) > 100
     assert not [pair for pair in variants if same_claim(*pair)]
+
+
+def test_a_file_that_is_not_a_source_is_reported_and_never_edited(kb_root):
+    doc = write(kb_root / "CONTRIBUTING.md", "# Contributing\n\nstatus: unprocessed\n\nPath 1: submit sources.\n")
+    before = doc.read_bytes()
+    (result,) = run(kb_root, doc).results
+    assert result.action == "unchanged" and "not a source note" in result.problems[0]
+    assert doc.read_bytes() == before and not list((kb_root / "claims").glob("*.md"))
+
+
+def test_claims_go_where_the_kb_keeps_that_domains_claims(kb_root, tmp_path):
+    for n in range(3):
+        write(kb_root / "domains" / "ferries" / f"claim {n}.md", f"---\ntype: claim\ndomain: ferries\n---\n# c{n}\n")
+    source = "---\ntype: source\ntitle: Ferry audit\nauthor: Port\nurl: https://x.example/a\ndate: 2025-04-02\n"
+    source += (
+        "domain: ferries\nstatus: unprocessed\n---\n\nThe Solent ferry carried 2.1 million passengers in 2025, up 9%.\n"
+    )
+    (result,) = run(kb_root, write(tmp_path / "audit.md", source)).results
+    assert result.claims and all(c.startswith("domains/ferries/") for c in result.claims)
