@@ -31,6 +31,7 @@ _CONFIRM = re.compile(
     r"vindicat\w*|supports?\s+(?:the|this|that)|in\s+line\s+with)\b",
     re.I,
 )
+_LABEL = re.compile(r"^[A-Za-z][\w '’-]{0,40}:\s+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 _HINT = re.compile(
     r"^\s*(?:[-*]\s+)?(?:\*\*)?(?:primary|secondary)(?:\s+connection)?(?:\*\*)?\s*:|kb connections|"
@@ -59,8 +60,11 @@ def supporting_passage(body_lines: list[str], claim_title: str) -> str | None:
             continue
         clean = re.sub(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]", lambda m: m.group(2) or m.group(1), line)
         clean = re.sub(r"[*_`]+", "", clean).strip(" -•\t")
+        clean = _LABEL.sub("", clean)  # "WHY ARCHIVED:", "What surprised me:" introduce the passage
         for sentence in _SENTENCE.split(clean):
             words = claim_text(sentence).content
+            if not words - wanted:
+                continue  # the claim's own words (a link's text) add nothing: not evidence for it
             shared = sum((words & wanted).values())
             if shared > best_shared and len(sentence.split()) >= 6:
                 best, best_shared = sentence.strip(), shared

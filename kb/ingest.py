@@ -36,7 +36,7 @@ from .writer import OutsideKB, inside, kb_lock, set_fields, write_inside, yaml_f
 
 # sources whose numbers are records or chatter, not reported propositions: no claims from their bodies
 RECORD_FORMATS = frozenset({"data", "dataset", "tweet", "thread", "transcript"})
-OWNED_FIELDS = ("status", "processed_date", "claims_extracted", "belief_evidence")
+OWNED_FIELDS = ("status", "processed_date", "claims_extracted", "belief_evidence", "null_reason")
 STATUSES = ("unprocessed", "processing", "processed", "null-result")
 TRANSITIONS = {"unprocessed": ("processing",), "processing": ("processed", "null-result")}
 MAX_NAME_BYTES = 255
@@ -314,6 +314,17 @@ def propose_claims(document: InputDocument, kind: str) -> list[ProposedClaim]:
     return unique
 
 
+def _null_reason(document: InputDocument, form: str, connections: int) -> str:
+    """Why a source gave nothing, in words a curator can act on."""
+    if form in RECORD_FORMATS:
+        return f"a {form} record: its figures are data, not claims, and it names no claim to extend"
+    if connections:
+        return f"it links {connections} existing claim(s), but no sentence of it bears on them"
+    if not re.search(r"\d", document.body):
+        return "no hints, no links to existing claims, and no sentence that states a figure"
+    return "no hints, no links to existing claims, and no sentence that stands alone as a claim"
+
+
 def claim_note_text(claim: ProposedClaim, source_stem: str, source_fields: dict, today: str) -> str:
     title = claim.title
     fields = {
@@ -563,14 +574,19 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
         result.claims.append(claim_path)
         claim_titles.append(Path(claim_path).stem)
     # Connections the source names: evidence on claims that exist.
+    connections = 0
     for link in find_body_links(document.body, 1):
         target = kb.resolver.resolve(link.target, source_path).path
         if target and target in existing_claims and target not in result.enriched:
             line = next((ln for ln in document.body.split("\n") if link.raw in ln), "")
             if re.search(r"PRIMARY CONNECTION|KB connections|confirms|supports|challenges|complicates", line, re.I):
+                connections += 1
                 current = pending.get(target) or (config.root / target).read_text(encoding="utf-8", errors="replace")
                 # the source's own passage on the claim, typed by it and by the line that links it
-                passage = supporting_passage(body_lines, existing_claims[target])
+                # (else the curator's notes on the source: they say how it bears on the claim)
+                passage = supporting_passage(body_lines, existing_claims[target]) or supporting_passage(
+                    document.body.split("\n"), existing_claims[target]
+                )
                 if f"[[{source_stem}]]" not in current and passage:
                     entry = evidence_entry(source_stem, passage, today, evidence_kind(passage, line))
                     pending[target] = current.rstrip("\n") + "\n" + entry
@@ -583,6 +599,10 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
         "processed_date": today,
         "claims_extracted": claim_titles,
     }
+    if owned["status"] == "null-result":
+        form = str(fields.get("format") or "").strip().lower()
+        owned["null_reason"] = _null_reason(document, form, connections)
+        result.problems.append(f"null-result: {owned['null_reason']}")
     if entries:
         owned["belief_evidence"] = entries
     new_text = set_fields(text, owned)

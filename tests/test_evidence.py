@@ -66,3 +66,13 @@ def test_beliefs_do_not_count_kbs_proposals(tmp_path):
     path = root / "claims" / "ferry fares fell after the port merger.md"
     path.write_text(path.read_text().replace("Extractor: kb ingest", "Extractor: maria"))
     assert status() == ("confirmed", ["evidence-block"])
+
+
+def test_a_label_and_the_claims_own_title_are_not_the_quote():
+    lines = [
+        "- [[ferry fares fell after the port merger]]",
+        "WHY ARCHIVED: the audit shows ferry fares fell 8% in the year after the port merger.",
+    ]
+    assert supporting_passage(lines, "ferry fares fell after the port merger") == (
+        "the audit shows ferry fares fell 8% in the year after the port merger."
+    )
