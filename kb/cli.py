@@ -388,6 +388,14 @@ def ingest(
         str | None,
         typer.Option("--domain", help="Domain of new sources that state none; default: the KB domain they match."),
     ] = None,
+    claims: Annotated[
+        Path | None,
+        typer.Option(
+            "--claims",
+            help="YAML or JSON file of proposed claims for the one source (title, description, confidence, "
+            "evidence, links); checked first, nothing written if any is refused. See docs/ingest.md.",
+        ),
+    ] = None,
 ):
     """Archive sources, propose and link their claims, record belief evidence, update their status.
 
@@ -403,7 +411,7 @@ def ingest(
         config = load_config(kb)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
-    report = run_ingest(config, paths, dry_run=dry_run, today=today, domain=domain)
+    report = run_ingest(config, paths, dry_run=dry_run, today=today, domain=domain, claims_file=claims)
     if format is ReportFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -24,13 +24,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .claimwriter import claim_bearing, claims_from_text
-from .config import Config
+from .config import CONFIDENCE_LEVELS, Config
 from .evidence import evidence_entry, evidence_kind, supporting_passage
 from .frontmatter import read_frontmatter
 from .links import find_body_links
 from .model import KnowledgeBase, load_kb
+from .proposals import Proposal, check_proposal, load_proposals
 from .resolve import slugify
-from .sameclaim import decisive_difference, same_claim  # noqa: F401 (part of ingest's API)
+from .sameclaim import decisive_difference, same_claim
 from .sourcemeta import infer_domain, infer_fields
 from .writer import OutsideKB, inside, kb_lock, set_fields, write_inside, yaml_field
 
@@ -67,6 +68,7 @@ class IngestResult:
     duplicate_of: str | None = None
     belief_evidence: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    for_agents: dict | None = None  # with --dry-run: what an agent needs to write proposals
 
     def to_dict(self) -> dict:
         data = {"input": self.input, "source": self.source, "action": self.action, "claims": self.claims}
@@ -78,6 +80,8 @@ class IngestResult:
             data["belief_evidence"] = self.belief_evidence
         if self.problems:
             data["problems"] = self.problems
+        if self.for_agents is not None:
+            data["for_agents"] = self.for_agents
         return data
 
 
@@ -260,6 +264,9 @@ class ProposedClaim:
     title: str
     evidence: str  # the source's words that carry it
     description: str = ""  # the supporting data, when it is not the evidence itself
+    confidence: str = ""  # set by a proposal (--claims); kb's own candidates are "experimental"
+    links: list[str] = field(default_factory=list)  # existing notes it bears on (a proposal's)
+    domain: str | None = None
 
 
 def _clean_claim(text: str) -> str:
@@ -325,19 +332,67 @@ def _null_reason(document: InputDocument, form: str, connections: int) -> str:
     return "no hints, no links to existing claims, and no sentence that stands alone as a claim"
 
 
+def _for_agents(config: Config, kb: KnowledgeBase, document, proposed, existing: dict[str, str]) -> dict:
+    """The source's text, kb's own candidates, the nearest existing claims, the KB's domains and the
+    claim schema: what an agent needs to write `--claims` proposals."""
+    from rapidfuzz import fuzz, process
+
+    slugs = {path: slugify(title) for path, title in existing.items()}
+
+    def nearest(text: str) -> list[dict]:
+        found = process.extract(slugify(text), slugs, scorer=fuzz.token_set_ratio, limit=3)
+        return [{"path": path, "title": existing[path], "score": round(score)} for _, score, path in found]
+
+    domains = Counter(
+        note.fields.get("domain")
+        for note in kb.notes.values()
+        if isinstance(note.fields, dict) and isinstance(note.fields.get("domain"), str)
+    )
+    schema = config.schemas["claim"]
+    title = str(document.fields.get("title") or "")
+    return {
+        "text": document.body,
+        "candidates": [
+            {"title": c.title, "evidence": c.evidence, "description": c.description, "nearest": nearest(c.title)}
+            for c in proposed
+        ],
+        "nearest_to_source": nearest(title or document.body[:300]),
+        "domains": dict(sorted(domains.items(), key=lambda item: (-item[1], item[0]))),
+        "claim_schema": {
+            "required": list(schema.required),
+            "confidence": list(CONFIDENCE_LEVELS),
+            "proposal_fields": ["title", "description", "confidence", "evidence", "links", "domain"],
+        },
+    }
+
+
+def _kept_apart(title: str, existing: dict[str, str]) -> tuple[str, str] | None:
+    """The existing claim worded nearly like `title` that the same-claim test kept apart, and why."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(slugify(title), {p: slugify(t) for p, t in existing.items()}, scorer=fuzz.ratio)
+    if found and found[1] >= 80:
+        why = decisive_difference(title, existing[found[2]])
+        if why:
+            return found[2], why
+    return None
+
+
 def claim_note_text(claim: ProposedClaim, source_stem: str, source_fields: dict, today: str) -> str:
     title = claim.title
     fields = {
         "type": "claim",
         "title": title,
-        "domain": source_fields.get("domain") or "",
+        "domain": claim.domain or source_fields.get("domain") or "",
         "description": (claim.description or claim.evidence)[:300],
-        "confidence": "experimental",
+        "confidence": claim.confidence or "experimental",
         "source": f"[[{source_stem}]]",
         "created": today,
     }
     front = ["---"] + [line for key, value in fields.items() for line in yaml_field(key, value)] + ["---"]
     body = [f"# {title}", "", "## Evidence", "", f"From [[{source_stem}]]:", "", f"> {claim.evidence}", ""]
+    if claim.links:
+        body += ["Relevant Notes:", *(f"- [[{link}]]" for link in claim.links), ""]
     return "\n".join(front + [""] + body)
 
 
@@ -405,7 +460,12 @@ def _diff(path: str, old: str, new: str) -> str:
 
 
 def ingest(
-    config: Config, inputs: list[Path], dry_run: bool = False, today: str | None = None, domain: str | None = None
+    config: Config,
+    inputs: list[Path],
+    dry_run: bool = False,
+    today: str | None = None,
+    domain: str | None = None,
+    claims_file: Path | None = None,
 ) -> IngestReport:
     """Ingest each input into the KB. Returns what was done (or, with dry_run, would be done). `domain`
     is the domain of sources that state none; without it, the KB domain their words match best."""
@@ -413,7 +473,14 @@ def ingest(
     report = IngestReport([])
     with kb_lock(config.root):
         kb = load_kb(config)
-        context = _Context(kb, Registry.of(kb), domain)
+        context = _Context(kb, Registry.of(kb), domain, dry_run=dry_run)
+        if claims_file is not None:
+            context.proposals, problems = load_proposals(Path(claims_file))
+            if problems or len(inputs) != 1:
+                if len(inputs) != 1:
+                    problems.append("--claims proposes claims for one source: name exactly one input")
+                report.results.append(IngestResult(str(claims_file), problems=problems))
+                return report
         pending: dict[str, str] = {}  # KB path -> new text, in the order decided
         for raw_path in inputs:
             result = IngestResult(str(raw_path))
@@ -452,6 +519,8 @@ class _Context:
     kb: KnowledgeBase
     registry: Registry
     domain: str | None = None
+    proposals: list[Proposal] | None = None  # claims proposed with --claims, instead of kb's own
+    dry_run: bool = False
 
 
 def _ingest_one(config: Config, context: _Context, path: Path, result: IngestResult, pending: dict, today: str):
@@ -462,6 +531,15 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
         raise OSError(2, "no such file", str(path))
     document = read_input(path.read_bytes())
     result.problems.extend(document.problems)
+    if context.proposals is not None:
+        refused = [
+            f"claim {p.index} refused: {why}"
+            for p in context.proposals
+            for why in check_proposal(p, document.text, lambda title: kb.resolver.resolve(title, "").path)
+        ]
+        if refused:
+            result.problems.extend(refused + ["nothing was written: fix the claims file and run again"])
+            return
     root = Path(config.root).resolve()
     real = path.resolve()
     in_kb = root in real.parents
@@ -552,19 +630,32 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
     source_stem = Path(source_path).stem
     claim_titles = []
     existing_claims = registry.claims
+    before = dict(existing_claims)  # the KB's claims, before this source adds its own
     body_lines = claim_bearing(document.body.split("\n"))
-    for claim in propose_claims(document, document.kind):
+    if context.proposals is not None:
+        proposed = [
+            ProposedClaim(p.title, p.evidence, p.description, p.confidence, p.links, p.domain)
+            for p in context.proposals
+        ]
+    else:
+        proposed = propose_claims(document, document.kind)
+    for claim in proposed:
         match = next((p for p, title in existing_claims.items() if same_claim(claim.title, title)), None)
         if match:
             current = pending.get(match) or (config.root / match).read_text(encoding="utf-8", errors="replace")
-            passage = supporting_passage(body_lines, existing_claims[match])
+            # a proposal's quote was checked against the source; kb's own candidates need a passage
+            passage = claim.evidence if claim.confidence else supporting_passage(body_lines, existing_claims[match])
             if f"[[{source_stem}]]" not in current and passage:
                 entry = evidence_entry(source_stem, passage, today, evidence_kind(passage, claim.evidence))
                 pending[match] = current.rstrip("\n") + "\n" + entry
                 result.enriched.append(match)
             claim_titles.append(Path(match).stem)
             continue
-        claim_path = f"{claims_folder(kb, config, fields.get('domain'))}/{safe_file_name(claim.title)}"
+        near = _kept_apart(claim.title, existing_claims)
+        if near:
+            result.problems.append(f"{claim.title!r} is near {near[0]} but not the same claim ({near[1]}); kept apart")
+        claim_domain = claim.domain or fields.get("domain")
+        claim_path = f"{claims_folder(kb, config, claim_domain)}/{safe_file_name(claim.title)}"
         inside(config.root, config.root / claim_path)
         if claim_path in pending or (config.root / claim_path).exists():
             claim_titles.append(Path(claim_path).stem)
@@ -573,6 +664,8 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
         registry.claims[claim_path] = claim.title
         result.claims.append(claim_path)
         claim_titles.append(Path(claim_path).stem)
+    if context.dry_run:
+        result.for_agents = _for_agents(config, kb, document, proposed, before)
     # Connections the source names: evidence on claims that exist.
     connections = 0
     for link in find_body_links(document.body, 1):

@@ -113,6 +113,13 @@ _LEADING_ATTRIBUTION = re.compile(
     r"(?:said|says|reports|reported|found|finds|notes|noted|estimates|estimated|argues|argued|wrote|writes|"
     r"announced|announces)\s+(?:on\s+\w+\s+)?(?:that\s+)?"
 )
+# "The audit found that", "A 2024 study shows"
+_STUDY_FOUND = re.compile(
+    r"^\s*(?:the|a|an|this)\s+(?:[\w-]+\s+){0,2}(?:report|study|audit|survey|analysis|paper|review|research|"
+    r"trial|data|authors?|researchers?|analysts?)\s+(?:found|finds|shows?|showed|suggests?|estimates?|concludes?|"
+    r"concluded)\s+(?:that\s+)?",
+    re.I,
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*|\d+(?:[.,]\d+)*")  # hyphens split: a slug's words are words
 
 
@@ -200,6 +207,7 @@ def strip_framing(text: str) -> str:
         core = _MARKER.sub("", core)
         core = _ATTRIBUTION.sub("", core).strip(" ,")
         core = _LEADING_ATTRIBUTION.sub("", core)
+        core = _STUDY_FOUND.sub("", core)
         if core == before:
             break
     core = core.rstrip(".").strip()

@@ -358,3 +358,106 @@ def test_claims_go_where_the_kb_keeps_that_domains_claims(kb_root, tmp_path):
     )
     (result,) = run(kb_root, write(tmp_path / "audit.md", source)).results
     assert result.claims and all(c.startswith("domains/ferries/") for c in result.claims)
+
+
+PORT_AUDIT = """---
+type: source
+title: Port audit 2025
+author: Harbour Board
+url: https://port.example/audit-2025
+date: 2025-04-02
+domain: ferries
+status: unprocessed
+---
+
+## Content
+
+The audit found that ferry fares fell 8% in the year after the port merger, driven by fuel contracts.
+Crossings were 4% less punctual in 2024 than in 2023.
+"""
+
+
+def _proposals(tmp_path, items) -> Path:
+    import yaml
+
+    return write(tmp_path / "claims.yaml", yaml.safe_dump(items, sort_keys=False))
+
+
+def test_claims_round_trip_written_enriched_kept_apart(kb_root, tmp_path):
+    existing = "---\ntype: claim\ndomain: ferries\n---\n# Ferry fares fell after the port merger\n"
+    write(kb_root / "claims" / "ferry fares fell after the port merger.md", existing)
+    opposite = "---\ntype: claim\n---\n# Crossings grew more punctual after the port merger\n"
+    write(kb_root / "claims" / "crossings grew more punctual after the port merger.md", opposite)
+    source = write(tmp_path / "audit.md", PORT_AUDIT)
+    items = [
+        {  # new
+            "title": "Ferry crossings were 4% less punctual in 2024 than in 2023",
+            "description": "Harbour Board audit of 2025, punctuality by year",
+            "confidence": "likely",
+            "evidence": "Crossings were 4% less punctual in 2024 than in 2023.",
+            "links": ["ferry fares fell after the port merger"],
+        },
+        {  # the same as an existing claim: evidence on it
+            "title": "Ferry fares fell after the port merger",
+            "description": "fares fell 8% within a year",
+            "confidence": "likely",
+            "evidence": "ferry fares fell 8% in the year after the port merger",
+        },
+        {  # an opposite of an existing claim: never merged into it
+            "title": "Crossings grew less punctual after the port merger",
+            "description": "4% less punctual",
+            "confidence": "experimental",
+            "evidence": "Crossings were 4% less punctual",
+        },
+    ]
+    from kb.ingest import ingest as run_ingest
+
+    report = run_ingest(load_config(kb_root), [source], today=TODAY, claims_file=_proposals(tmp_path, items))
+    (result,) = report.results
+    assert sorted(Path(c).name for c in result.claims) == [
+        "Crossings grew less punctual after the port merger.md",
+        "Ferry crossings were 4% less punctual in 2024 than in 2023.md",
+    ]
+    assert result.enriched == ["claims/ferry fares fell after the port merger.md"]
+    assert any("kept apart" in p for p in result.problems), result.problems
+    new = (kb_root / "claims" / "Ferry crossings were 4% less punctual in 2024 than in 2023.md").read_text()
+    assert "confidence: likely" in new and "- [[ferry fares fell after the port merger]]" in new
+    enriched = (kb_root / "claims" / "ferry fares fell after the port merger.md").read_text()
+    assert "> ferry fares fell 8% in the year after the port merger" in enriched
+
+
+def test_claims_refused_write_nothing(kb_root, tmp_path):
+    source = write(tmp_path / "audit.md", PORT_AUDIT)
+    items = [
+        {"title": "Ferry fares fell 8% after the merger", "description": "audit", "confidence": "likely",
+         "evidence": "ferry fares fell 8% in the year after the port merger"},
+        {"title": "Ferry fares doubled after the merger", "description": "x", "confidence": "certain",
+         "evidence": "fares doubled", "links": ["a note that is not there"]},
+    ]  # fmt: skip
+
+    def files():  # kb's own lock file under .kb/ aside
+        return sorted(p.relative_to(kb_root) for p in kb_root.rglob("*") if p.is_file() and ".kb" not in p.parts)
+
+    before = files()
+    from kb.ingest import ingest as run_ingest
+
+    (result,) = run_ingest(load_config(kb_root), [source], today=TODAY, claims_file=_proposals(tmp_path, items)).results
+    assert result.action == "error"
+    reasons = " | ".join(result.problems)
+    assert "claim 2 refused" in reasons and "not in the source" in reasons and "'certain'" in reasons
+    assert "matches no note" in reasons and "claim 1 refused" not in reasons
+    assert files() == before
+
+
+def test_dry_run_json_gives_an_agent_what_it_needs(kb_root, tmp_path):
+    write(
+        kb_root / "claims" / "ferry fares fell after the port merger.md",
+        "---\ntype: claim\ndomain: ferries\n---\n# x\n",
+    )
+    source = write(tmp_path / "audit.md", PORT_AUDIT)
+    result = CliRunner().invoke(app, ["ingest", "--kb", str(kb_root), str(source), "--dry-run", "--format", "json"])
+    (entry,) = json.loads(result.stdout)["ingested"]
+    info = entry["for_agents"]
+    assert "fuel contracts" in info["text"] and info["domains"] == {"ferries": 1}
+    assert info["nearest_to_source"][0]["path"] == "claims/ferry fares fell after the port merger.md"
+    assert "likely" in info["claim_schema"]["confidence"] and info["candidates"]
