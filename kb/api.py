@@ -140,6 +140,7 @@ def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_
     run's answer from the cache."""
     import pickle
 
+    from . import safepickle
     from .conflicts import find_conflicts
 
     config = load_config(Path(kb_dir) if kb_dir is not None else None)
@@ -154,7 +155,7 @@ def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_
         remembered = cache.memo(state)
         if remembered is not None:
             try:
-                report = pickle.loads(remembered)
+                report = safepickle.loads(remembered)
             except Exception:  # noqa: BLE001 - an unreadable answer is recomputed, never an error
                 report = None
             if report is not None:
@@ -173,6 +174,7 @@ def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bo
     since the last run wrote the index, the pages are known to be current and nothing is rebuilt."""
     import pickle
 
+    from . import safepickle
     from .history import git_head
     from .index import IndexResult, write_index
 
@@ -191,7 +193,7 @@ def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bo
     remembered = cache.memo(state) if not dry_run else None
     if remembered is not None:
         try:
-            pages, problems = pickle.loads(remembered)
+            pages, problems = safepickle.loads(remembered)
             cache.close()
             return config, IndexResult(out, pages, [], [], problems)
         except Exception:  # noqa: BLE001 - an unreadable answer is recomputed, never an error

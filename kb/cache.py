@@ -15,7 +15,10 @@ import pickle
 import sqlite3
 from pathlib import Path
 
-from . import __version__
+from . import (
+    __version__,
+    safepickle,
+)
 
 SCHEMA_VERSION = 5
 CACHE_FILE = "cache.sqlite"
@@ -143,7 +146,7 @@ class Cache:
             return None
         self.fact_rows[relpath] = None  # asked for once a run: let the blob go
         try:
-            return pickle.loads(row[3])
+            return safepickle.loads(row[3])
         except Exception:  # noqa: BLE001
             return None
 

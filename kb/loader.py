@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
+from . import safepickle
 from .config import ALWAYS_SKIPPED_DIRS, Config
 from .frontmatter import FrontMatter, read_frontmatter
 from .links import Link, find_body_links, find_frontmatter_links
@@ -379,7 +380,7 @@ def decode_note(blob: bytes):
     tag = blob[:1]
     if tag == b"G":
         return "generated"
-    record = marshal.loads(blob[1:]) if tag == b"M" else pickle.loads(blob[1:])
+    record = marshal.loads(blob[1:]) if tag == b"M" else safepickle.loads(blob[1:])
     return note_from_record(record)
 
 
