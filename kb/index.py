@@ -28,7 +28,7 @@ from urllib.parse import quote
 from .beliefs import LEVEL_MINIMUM, Belief, BeliefReport, assess_beliefs
 from .graph import mermaid_label
 from .links import FRONTMATTER
-from .loader import GENERATED_MARKER, read_lines
+from .loader import GENERATED_MARKER, is_generated, read_lines
 from .model import KnowledgeBase, ResolvedLink
 from .problems import Problem
 
@@ -443,7 +443,7 @@ def _home_page(writer: _PageWriter, by_type, by_domain, report: BeliefReport, pa
 def _is_generated(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:
-            return handle.read(len(GENERATED_MARKER)).decode("utf-8", errors="replace") == GENERATED_MARKER
+            return is_generated(handle.read(len(GENERATED_MARKER) + 8).decode("utf-8", errors="replace"))
     except OSError:
         return False
 
