@@ -186,7 +186,7 @@ def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bo
 
         cache = open_cache(config)
     if cache is None:
-        return config, write_index(load_kb(config), out, dry_run=dry_run)
+        return config, write_index(load_kb(config), out, dry_run=dry_run, explicit=out_dir is not None)
     # Belief pages use git change dates: a commit changes them without changing a file.
     head = git_head(config.root)
     state, inventory = kb_state(config, cache, "index", (str(out), _files_under(out), head))
@@ -198,7 +198,7 @@ def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bo
             return config, IndexResult(out, pages, [], [], problems)
         except Exception:  # noqa: BLE001 - an unreadable answer is recomputed, never an error
             pass
-    result = write_index(load_kb(config, cache, inventory), out, dry_run=dry_run)
+    result = write_index(load_kb(config, cache, inventory), out, dry_run=dry_run, explicit=out_dir is not None)
     if not dry_run:
         # Keyed by the files as this run left them: the pages it wrote are part of the state.
         after, _ = kb_state(config, cache, "index", (str(out), _files_under(out), head))

@@ -464,10 +464,32 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_index(kb: KnowledgeBase, out_dir: Path | None = None, dry_run: bool = False) -> IndexResult:
+class UnsafeIndexFolder(OSError):
+    """The index folder would put kb's writes and clean-up among the user's own files."""
+
+
+def check_index_folder(root: Path, out_dir: Path, explicit: bool) -> Path:
+    """The index folder, resolved, if kb may write and clean up there: never the KB root or a folder
+    above it (the clean-up would walk every note and `.git`), and inside the KB unless the user named
+    it with `--out` (a `[kb] index = "../x"` or an `index/` symlink must not write elsewhere)."""
+    root, resolved = Path(root).resolve(), Path(out_dir).resolve()
+    if resolved == root or resolved in root.parents:
+        raise UnsafeIndexFolder(f"the index folder {resolved} is the KB or holds it; give the index its own folder")
+    if not explicit and root not in resolved.parents:
+        raise UnsafeIndexFolder(
+            f"the index folder {resolved} is outside the KB ({root}); name it with --out to write there"
+        )
+    return resolved
+
+
+def write_index(
+    kb: KnowledgeBase, out_dir: Path | None = None, dry_run: bool = False, explicit: bool | None = None
+) -> IndexResult:
     """Generate the index pages; write only changed ones; remove generated pages no longer wanted."""
+    if explicit is None:
+        explicit = out_dir is not None
     out_dir = Path(out_dir) if out_dir is not None else kb.config.root / kb.config.index_dir
-    out_dir = out_dir.resolve()
+    out_dir = check_index_folder(kb.config.root, out_dir, explicit)
     result = IndexResult(out_dir)
     pages = build_pages(kb, out_dir)
     result.pages = len(pages)
@@ -477,6 +499,14 @@ def write_index(kb: KnowledgeBase, out_dir: Path | None = None, dry_run: bool = 
         target = out_dir / relpath
         data = (pages[relpath].rstrip("\n") + "\n").encode("utf-8")
         shown = str(target) if os.path.isabs(shown_dir) else posixpath.join(shown_dir, relpath).removeprefix("./")
+        if out_dir not in target.resolve().parents:
+            # a folder inside the index that is a symlink out of it
+            result.problems.append(
+                Problem(
+                    shown, 1, "index-conflict", "this page's folder leads outside the index; not written", "warning"
+                )
+            )
+            continue
         if target.exists():
             if not target.is_file() or not _is_generated(target):
                 result.problems.append(
@@ -496,15 +526,23 @@ def write_index(kb: KnowledgeBase, out_dir: Path | None = None, dry_run: bool = 
         result.written.append(shown)
     wanted = {(out_dir / relpath) for relpath in pages}
     if out_dir.is_dir():
-        for folder, _, filenames in os.walk(out_dir, topdown=False):
+        emptied: set[str] = set()  # folders kb removed a page from: only those may be removed
+        for folder, dirs, filenames in os.walk(out_dir, topdown=False):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            if any(part.startswith(".") for part in Path(folder).relative_to(out_dir).parts):
+                continue  # never inside .git, .kb or another hidden folder
             for name in filenames:
                 path = Path(folder) / name
                 if path not in wanted and name.endswith(".md") and _is_generated(path):
                     if not dry_run:
                         path.unlink()
+                    emptied.add(folder)
                     result.removed.append(_display(path, display_root))
             if not dry_run and Path(folder) != out_dir and not os.listdir(folder):
-                os.rmdir(folder)
+                # a folder kb emptied (of pages, or of folders it emptied): a person's empty folder stays
+                if folder in emptied:
+                    os.rmdir(folder)
+                    emptied.add(str(Path(folder).parent))
     result.written.sort()
     result.removed.sort()
     return result

@@ -1,4 +1,4 @@
-"""A cache from elsewhere never runs code: kb reads its pickles with a restricted unpickler."""
+"""Hostile caches and unlucky folders: kb never runs foreign code, never deletes or writes what is not its own."""
 
 from __future__ import annotations
 
@@ -82,3 +82,37 @@ def test_a_persons_note_that_starts_like_a_generated_page_is_a_note(tmp_path):
     assert "index/imported.md" in load_kb(load_config(root)).notes
     index_kb(root)
     assert mine.read_text().endswith("Keep me.\n")
+
+
+def test_the_index_never_cleans_up_the_kb_or_writes_outside_it(tmp_path):
+    import pytest as _pytest
+
+    from kb.api import index_kb, init_kb
+    from kb.index import UnsafeIndexFolder
+
+    root = tmp_path / "kb"
+    init_kb(root)
+    (root / "a.md").write_text("# A\n\nSee [[b]].\n")
+    (root / ".git" / "refs").mkdir(parents=True)
+    (root / "sources").mkdir(exist_ok=True)
+    for out in (root, tmp_path):  # the KB itself, a folder above it
+        with _pytest.raises(UnsafeIndexFolder):
+            index_kb(root, out)
+    assert (root / ".git" / "refs").is_dir() and (root / "sources").is_dir()
+    (root / "kb.toml").write_text((root / "kb.toml").read_text().replace('index = "index"', 'index = "../elsewhere"'))
+    with _pytest.raises(UnsafeIndexFolder):
+        index_kb(root)
+    assert not (tmp_path / "elsewhere").exists()
+    _, result = index_kb(root, tmp_path / "site")  # named with --out: the user's choice
+    assert result.pages and (tmp_path / "site").is_dir()
+
+
+def test_the_index_removes_only_folders_it_emptied(tmp_path):
+    from kb.api import index_kb, init_kb
+
+    root = tmp_path / "kb"
+    init_kb(root)
+    (root / "a.md").write_text("# A\n")
+    (root / "index" / "mine").mkdir(parents=True)  # a person's empty folder inside the index
+    index_kb(root, use_cache=False)
+    assert (root / "index" / "mine").is_dir()
