@@ -33,7 +33,7 @@ from .proposals import Proposal, check_proposal, load_proposals
 from .resolve import slugify
 from .sameclaim import decisive_difference, same_claim
 from .sourcemeta import infer_domain, infer_fields
-from .writer import OutsideKB, inside, kb_lock, set_fields, write_inside, yaml_field
+from .writer import OutsideKB, append_block, inside, kb_lock, read_exact, set_fields, write_inside, yaml_field
 
 # sources whose numbers are records or chatter, not reported propositions: no claims from their bodies
 RECORD_FORMATS = frozenset({"data", "dataset", "tweet", "thread", "transcript"})
@@ -592,7 +592,11 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
     # The source note's text and path.
     if in_kb:
         source_path = relpath
-        text = real.read_text(encoding="utf-8", errors="replace")
+        text = read_exact(real)
+        if text is None:
+            result.action, result.source = "unchanged", relpath
+            result.problems.append(f"{relpath} is not UTF-8; not edited (its bytes would be lost)")
+            return
     else:
         source_path = f"{config.sources_dir}/{source_file_name(fields)}"
         if (config.root / source_path).exists():
@@ -642,12 +646,14 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
     for claim in proposed:
         match = next((p for p, title in existing_claims.items() if same_claim(claim.title, title)), None)
         if match:
-            current = pending.get(match) or (config.root / match).read_text(encoding="utf-8", errors="replace")
+            current = pending.get(match) or read_exact(config.root / match)
             # a proposal's quote was checked against the source; kb's own candidates need a passage
             passage = claim.evidence if claim.confidence else supporting_passage(body_lines, existing_claims[match])
-            if f"[[{source_stem}]]" not in current and passage:
+            if current is None:
+                result.problems.append(f"{match} is not UTF-8; no evidence added to it")
+            elif f"[[{source_stem}]]" not in current and passage:
                 entry = evidence_entry(source_stem, passage, today, evidence_kind(passage, claim.evidence))
-                pending[match] = current.rstrip("\n") + "\n" + entry
+                pending[match] = append_block(current, entry)
                 result.enriched.append(match)
             claim_titles.append(Path(match).stem)
             continue
@@ -674,15 +680,15 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
             line = next((ln for ln in document.body.split("\n") if link.raw in ln), "")
             if re.search(r"PRIMARY CONNECTION|KB connections|confirms|supports|challenges|complicates", line, re.I):
                 connections += 1
-                current = pending.get(target) or (config.root / target).read_text(encoding="utf-8", errors="replace")
+                current = pending.get(target) or read_exact(config.root / target)
                 # the source's own passage on the claim, typed by it and by the line that links it
                 # (else the curator's notes on the source: they say how it bears on the claim)
                 passage = supporting_passage(body_lines, existing_claims[target]) or supporting_passage(
                     document.body.split("\n"), existing_claims[target]
                 )
-                if f"[[{source_stem}]]" not in current and passage:
+                if current is not None and f"[[{source_stem}]]" not in current and passage:
                     entry = evidence_entry(source_stem, passage, today, evidence_kind(passage, line))
-                    pending[target] = current.rstrip("\n") + "\n" + entry
+                    pending[target] = append_block(current, entry)
                     result.enriched.append(target)
     entries, belief_problems = belief_entries(kb, document.body, fields, today)
     result.belief_evidence = entries

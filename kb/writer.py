@@ -16,6 +16,7 @@ from .index import atomic_write
 
 _KEY = re.compile(r"([A-Za-z0-9_][^:\n]*?):(?:[ \t]|$)")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/@+-]*")
+_COMMENT = re.compile(r"\s+#(?:\s[^\"']*)?$")  # a trailing YAML comment, outside quotes
 _NEEDS_QUOTES = re.compile(r"^(?:true|false|yes|no|on|off|null|~|-?\d[\d.eE+-]*|\d{4}-\d\d-\d\d.*)$", re.I)
 
 
@@ -69,6 +70,8 @@ def set_fields(text: str, values: dict) -> str:
     A field present is replaced in place (its continuation lines too); a new one goes before the
     closing fence. A note without front matter gets a block with just these fields.
     """
+    if text.startswith("\ufeff"):  # a byte-order mark stays where it is, before the front matter
+        return "\ufeff" + set_fields(text[1:], values)
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.split(newline)
     bounds = _front_matter_bounds(lines)
@@ -86,8 +89,26 @@ def set_fields(text: str, values: dict) -> str:
         stop = index + 1
         while stop < len(body) and (body[stop].startswith((" ", "\t", "- ")) or body[stop].strip() == "-"):
             stop += 1
+        comment = _COMMENT.search(body[index])
+        if comment and len(rendered) == 1:
+            rendered = [rendered[0] + comment.group(0)]  # "status: unprocessed  # set by the clipper" keeps its note
         body[index:stop] = rendered
     return newline.join(lines[:start] + body + lines[end:])
+
+
+def read_exact(path: Path) -> str | None:
+    """A note's text exactly as stored (line endings, byte-order mark kept), or None when it is not
+    UTF-8: such a note is not edited, since writing it back would turn its bytes into U+FFFD."""
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def append_block(text: str, block: str) -> str:
+    """`text` with `block` appended after one line break, in the text's own line endings."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return text.rstrip("\r\n") + newline + block.replace("\n", newline)
 
 
 def inside(root: Path, path: Path) -> Path:

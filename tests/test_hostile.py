@@ -116,3 +116,34 @@ def test_the_index_removes_only_folders_it_emptied(tmp_path):
     (root / "index" / "mine").mkdir(parents=True)  # a person's empty folder inside the index
     index_kb(root, use_cache=False)
     assert (root / "index" / "mine").is_dir()
+
+
+def test_ingest_keeps_bytes_it_does_not_own(tmp_path):
+    import stat
+
+    from kb.api import init_kb
+    from kb.config import load_config
+    from kb.ingest import ingest
+
+    root = tmp_path / "kb"
+    init_kb(root)
+    (root / "sources").mkdir(exist_ok=True)
+    crlf = root / "sources" / "crlf.md"
+    body = "---\r\ntype: source\r\ntitle: Ferry audit\r\nstatus: unprocessed  # set by the clipper\r\n---\r\n"
+    crlf.write_bytes((body + "\r\nThe Solent ferry carried 2.1 million passengers in 2025, up 9%.\r\n").encode())
+    os.chmod(crlf, 0o644)
+    bom = root / "sources" / "bom.md"
+    bom.write_bytes("\ufeff---\ntype: source\ntitle: Orchard audit\nstatus: unprocessed\n---\n\nNo figures.\n".encode())
+    latin = root / "sources" / "latin.md"
+    latin_bytes = (
+        "---\ntype: source\ntitle: Caf\xe9 audit\nstatus: unprocessed\n---\n\nCaf\xe9 sales rose 5%.\n".encode("cp1252")
+    )
+    latin.write_bytes(latin_bytes)
+    ingest(load_config(root), [crlf, bom, latin], today="2026-12-02")
+    text = crlf.read_bytes().decode()
+    assert "\n" not in text.replace("\r\n", "")  # every line still ends CRLF
+    assert "status: processed  # set by the clipper\r\n" in text
+    assert stat.S_IMODE(os.stat(crlf).st_mode) == 0o644
+    fixed = bom.read_bytes().decode()
+    assert fixed.startswith("\ufeff---\n") and fixed.count("---") == 2 and "status: null-result" in fixed
+    assert latin.read_bytes() == latin_bytes  # not UTF-8: reported, never rewritten
