@@ -335,7 +335,7 @@ def conflicts(
     conflict-resolutions.toml; a resolved conflict stays hidden until a new fact joins it.
     """
     from .api import conflicts_kb
-    from .conflicts import render_markdown, render_text, resolution_entry
+    from .conflicts import record_resolution, render_markdown, render_text
 
     try:
         config, report = conflicts_kb(kb, include_resolved=show_all or resolve is not None, use_cache=not no_cache)
@@ -349,13 +349,13 @@ def conflicts(
             raise _fail(f"no conflict with id {resolve!r} (run kb conflicts to list them)")
         if not reason:
             raise _fail("--resolve needs --reason")
-        path = config.root / config.conflict_resolutions
-        existing = path.read_text(encoding="utf-8") if path.is_file() else ""
-        entry = resolution_entry(match, accept, prefer, reason)
-        from .index import atomic_write
+        from .writer import OutsideKB
 
-        atomic_write(path, ((existing.rstrip("\n") + "\n\n") if existing.strip() else "").encode() + entry.encode())
-        typer.echo(f"recorded the decision on {resolve} in {path.name}")
+        try:
+            done = record_resolution(config, match, accept, prefer, reason)
+        except (OutsideKB, OSError) as exc:
+            raise _fail(f"cannot record the decision: {exc}") from None
+        typer.echo(f"{done} the decision on {resolve} in {config.conflict_resolutions}")
         raise typer.Exit(EXIT_OK)
     if format is ConflictFormat.json:
         data = report.to_dict()

@@ -147,3 +147,52 @@ def test_ingest_keeps_bytes_it_does_not_own(tmp_path):
     fixed = bom.read_bytes().decode()
     assert fixed.startswith("\ufeff---\n") and fixed.count("---") == 2 and "status: null-result" in fixed
     assert latin.read_bytes() == latin_bytes  # not UTF-8: reported, never rewritten
+
+
+def _three_conflict_kb(tmp_path):
+    from kb.api import init_kb
+
+    root = tmp_path / "kb"
+    init_kb(root)
+    for n, (a, b) in enumerate([("$2.4 billion", "$2.9 billion"), ("310 ferries", "420 ferries"), ("12%", "19%")]):
+        what = ["Kestrel's revenue was", "Kestrel operated", "Kestrel's margin was"][n]
+        (root / f"a{n}.md").write_text(f"---\ntitle: Kestrel {n}\n---\n{what} {a} in 2024.\n")
+        (root / f"b{n}.md").write_text(f"---\ntitle: Kestrel report {n}\n---\n{what} {b} in 2024.\n")
+    return root
+
+
+def test_concurrent_decisions_are_all_kept_and_a_repeat_once(tmp_path):
+    import subprocess
+    import sys
+    import tomllib
+
+    from kb.api import conflicts_kb
+
+    root = _three_conflict_kb(tmp_path)
+    _, report = conflicts_kb(root, use_cache=False)
+    ids = sorted(c.id for c in report.conflicts)
+    assert len(ids) == 3
+    command = [sys.executable, "-m", "kb", "conflicts", "--kb", str(root), "--no-cache", "--reason", "checked"]
+    runs = [subprocess.Popen([*command, "--resolve", i], stdout=subprocess.DEVNULL) for i in ids]
+    assert [run.wait() for run in runs] == [0, 0, 0]
+    subprocess.run([*command, "--resolve", ids[0]], check=True, stdout=subprocess.DEVNULL)
+    recorded = tomllib.loads((root / "conflict-resolutions.toml").read_text())["resolved"]
+    assert sorted(e["id"] for e in recorded) == ids
+
+
+def test_a_resolutions_file_outside_the_kb_is_refused(tmp_path):
+    import subprocess
+    import sys
+
+    from kb.api import conflicts_kb
+
+    root = _three_conflict_kb(tmp_path)
+    toml = root / "kb.toml"
+    toml.write_text(toml.read_text() + '\n[conflicts]\nresolutions = "../outside.toml"\n')
+    _, report = conflicts_kb(root, use_cache=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "kb", "conflicts", "--kb", str(root), "--resolve", report.conflicts[0].id,
+         "--reason", "x"], capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode != 0 and "outside the KB" in run.stderr
+    assert not (tmp_path / "outside.toml").exists()

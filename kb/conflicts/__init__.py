@@ -26,6 +26,7 @@ from .report import (
     Side,
     fact_key,
     load_resolutions,
+    record_resolution,
     render_markdown,
     render_text,
     resolution_entry,
@@ -50,6 +51,7 @@ __all__ = [
     "notes_to_read",
     "render_markdown",
     "render_text",
+    "record_resolution",
     "resolution_entry",
     "summarize_counts",
 ]

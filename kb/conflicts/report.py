@@ -174,6 +174,29 @@ def resolution_entry(conflict: Conflict, accepted: str | None, preferred: str | 
     return "\n".join(lines) + "\n"
 
 
+def record_resolution(config, conflict: Conflict, accepted: str | None, preferred: str | None, reason: str) -> str:
+    """Append the decision on `conflict` to the KB's resolutions file, under the KB's write lock (so
+    concurrent decisions are all kept) and only inside the KB. The same decision recorded twice is
+    kept once. Returns what happened: "recorded" or "already recorded"."""
+    import tomllib
+
+    from ..index import atomic_write
+    from ..writer import inside, kb_lock
+
+    path = inside(config.root, config.root / config.conflict_resolutions)
+    entry = resolution_entry(conflict, accepted, preferred, reason)
+    with kb_lock(config.root):
+        existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+        try:
+            recorded = tomllib.loads(existing).get("resolved", []) if existing.strip() else []
+        except tomllib.TOMLDecodeError:
+            recorded = []
+        if any(isinstance(e, dict) and tomllib.loads(entry)["resolved"][0] == e for e in recorded):
+            return "already recorded"
+        atomic_write(path, (((existing.rstrip("\n") + "\n\n") if existing.strip() else "") + entry).encode())
+    return "recorded"
+
+
 def summarize_counts(report: ConflictReport) -> Counter:
     return Counter(conflict.kind for conflict in report.conflicts)
 
