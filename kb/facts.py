@@ -399,8 +399,8 @@ _ISO_DATE = re.compile(r"\b(19|20)\d\d-(0\d|1[0-2])-([0-3]\d)\b")
 _AS_OF = re.compile(r"\bas of\s+(?:(?P<month>[A-Z][a-z]+)\s+)?(?:\d{1,2},?\s+)?(?P<year>(?:19|20)\d\d)", re.I)
 _ENTITY = re.compile(r"\b[A-Z][A-Za-z0-9&'’.-]*[A-Za-z0-9]|\b[A-Z]\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_WIKILINK = re.compile(r"!?\[\[[^\]\n]*\]\]")
-_MD_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+_WIKILINK = re.compile(r"!?\[\[[^\[\]\n]*\]\]")  # no "[" inside: a run of "[[" fails at once
+_MD_LINK_TARGET = re.compile(r"\](?:\([^()\s\]]*\))")  # no "(" or "]" inside: runs of "](" fail at once
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _HTML = re.compile(r"<[^>\n]{1,200}>")
@@ -427,7 +427,9 @@ _MONTH_BEFORE = re.compile(_MONTHS + r"\.?\s+$")
 _MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+" + _MONTHS + r"\b")
 _LABEL = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)?\**([A-Za-z][^:*|]{1,40}?)\**\s*:\s")
 _SHORT_FORM = re.compile(r"\(([A-Z][A-Za-z]{1,9}?)s?\)")
-_FORMULA = re.compile(r"\d[\d,.]*\s*[-+×*/÷]\s*\(?\$?\d.*=|=\s*\(?\$?\d[\d,.]*\s*[-+×*/÷]")
+# numbers start where a run of digits starts: tried from every digit of a 50 KB CSV row, the first
+# form rescanned the row from each one (quadratic)
+_FORMULA = re.compile(r"(?<![\d,.])\d[\d,.]*+\s*[-+×*/÷]\s*\(?\$?\d.*=|=\s*\(?\$?\d[\d,.]*+\s*[-+×*/÷]")
 _MODIFIER_RE = re.compile(
     r"(?<![\w-])("
     + "|".join(
@@ -746,6 +748,9 @@ def _mask(line: str) -> str:
     return line
 
 
+MAX_SENTENCE = 1500  # characters; longer runs without a sentence end are cut at a space
+
+
 def _sentences(line: str) -> list[tuple[int, str]]:
     """(start column, sentence) pieces of a line."""
     pieces = []
@@ -754,7 +759,17 @@ def _sentences(line: str) -> list[tuple[int, str]]:
         pieces.append((start, line[start : match.start()]))
         start = match.end()
     pieces.append((start, line[start:]))
-    return [(offset, text) for offset, text in pieces if text.strip()]
+    out = []
+    for offset, text in pieces:
+        # a "sentence" of thousands of words (a line with no full stops) is cut at spaces: every fact
+        # looks at its whole sentence, so one giant sentence costs the square of its length
+        while len(text) > MAX_SENTENCE:
+            cut = text.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+            cut = cut if cut > 0 else MAX_SENTENCE
+            out.append((offset, text[:cut]))
+            offset, text = offset + cut, text[cut:]
+        out.append((offset, text))
+    return [(offset, text) for offset, text in out if text.strip()]
 
 
 def _period_label(match: re.Match) -> str:
@@ -950,7 +965,7 @@ class Extractor:
             modality = "hypothetical"
         elif _search_any_case(FORECAST, _FORECAST_LOWER, sentence, lowered):
             modality = "forecast"
-        if _FORMULA.search(sentence):
+        if "=" in sentence and _FORMULA.search(sentence):
             return []  # arithmetic ("(525,000 - 500,000) / 500,000 × 100 = 5%") states no facts
         share = self._shared.values.setdefault
         entities = self._entities(sentence)

@@ -23,7 +23,9 @@ MARKDOWN = "markdown"
 # The embed's `!` is looked at by hand: a pattern that starts with an optional character cannot use the
 # regex engine's fast search for its literal start, which made link finding 7x slower.
 _WIKILINK = re.compile(r"\[\[([^\[\n]+?)\]\]")
-_MD_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)")
+# link text: characters other than brackets, or one level of balanced brackets ("[see [1]](a.md)"); a
+# run of "[" with no "]" then fails at once instead of being rescanned from every "[" (quadratic)
+_MD_LINK = re.compile(r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")

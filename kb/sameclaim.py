@@ -91,9 +91,11 @@ _NUMBER_WORDS = {
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Z .'&-]{2,40}(?:\([^)]{1,30}\))?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*[-—–:]+\s+"
 )
+# an opening time that names no date ("On Thursday,", "Earlier this week,"): a dated one ("As of
+# August 19,", "In 2024,") says which figure the claim is and stays
 _OPENING_TIME = re.compile(
-    r"^\s*(?:on|as of|by|in|during|earlier|last|this)\s+(?:[A-Z][a-z]+day|[A-Z][a-z]+\s+\d{1,2}(?:,\s*\d{4})?|"
-    r"(?:this|last)\s+(?:week|month|year|quarter)|(?:early|mid|late)[- ]\d{4}|\d{4})\s*,\s+",
+    r"^\s*(?:on\s+[A-Z][a-z]+day|earlier\s+(?:this|last)\s+(?:week|month)|(?:earlier|later)\s+today|"
+    r"this\s+(?:week|morning|afternoon))\s*,\s+",
     re.I,
 )
 _MARKER = re.compile(

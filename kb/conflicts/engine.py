@@ -151,7 +151,7 @@ _ISO_DAY = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
 
 
 def count_event_dates(norms: list[Norm], contexts: dict[str, NoteContext]) -> None:
-    """On how many dates the KB records events (raises, launches, deals) of a subject: SeekerVault's
+    """On how many dates the KB records events of one measure (raises, launches, budgets) of a subject: SeekerVault's
     timeline has a raise on 2026-03-04 and another on 2026-03-08, so an undated "raised $50,000" may be
     either. An event line in an entity's note counts for that entity whatever name the line uses."""
 
@@ -162,7 +162,7 @@ def count_event_dates(norms: list[Norm], contexts: dict[str, NoteContext]) -> No
             found.add(context.main_entity)
         return found
 
-    dates: dict[str, set[date]] = defaultdict(set)
+    dates: dict[tuple[str, str], set[date]] = defaultdict(set)
     for norm in norms:
         if norm.concept_kind != "event":
             continue
@@ -174,9 +174,9 @@ def count_event_dates(norms: list[Norm], contexts: dict[str, NoteContext]) -> No
             day = norm.note_date
         if day is not None:
             for owner in owners(norm):
-                dates[owner].add(day)
+                dates[(owner, norm.concept or "")].add(day)
     for norm in norms:
-        days = sorted(dates.get(norm.subject or "", ()))
+        days = sorted(dates.get((norm.subject or "", norm.concept or ""), ()))
         # a launch and its close a day later are one event
         norm.event_dates = sum(1 for i, day in enumerate(days) if i == 0 or (day - days[i - 1]).days > SAME_EVENT_DAYS)
 

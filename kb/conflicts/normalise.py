@@ -471,6 +471,7 @@ class Normaliser:
             # "46% of MetaDAO Q4 2025 revenue ($1.15M)": the amount of a share, not the whole
             part=fact.subject
             or ("a share" if _SHARE_AMOUNT.search(sentence[max(0, start - 90) : start]) else None)
+            or ("a part" if _INCLUDING.search(sentence[max(0, start - 30) : start]) else None)
             or _source_part(measure_text, sentence[clause_start:clause_end]),
             clause_words=clause_words,
             vintage=vintage,
@@ -731,6 +732,8 @@ _PREDICATE_WORDS = 6
 _LABEL_GAP = re.compile(
     r"[\s*~≈$£€¥]*(?:(?:about|around|approx\.?|approximately|roughly|nearly|over|under|only)\s*)?[\s*~≈$£€¥]*", re.I
 )
+# "31,450 students, including 24,120 undergraduates": the number after "including" is a part
+_INCLUDING = re.compile(r"\b(?:including|of whom|of which|among them|among which)\s+(?:about\s+|some\s+)?[$£€]?$", re.I)
 _SHARE_AMOUNT = re.compile(r"\d%\s+of\s+[^()%]{1,70}\(\s*[~≈]?\s*$")
 
 
