@@ -350,7 +350,33 @@ def _parse_yaml(raw_lines: list[str], first_line: int):
     if not isinstance(data, dict):
         errors.append((first_line, f"front matter is a {type(data).__name__}, not a mapping of fields"))
         return {}, errors, []
+    for key in [key for key, value in data.items() if _oversized(value)]:
+        # YAML aliases can make a few lines stand for billions of values ("billion laughs"), and
+        # nesting thousands deep breaks every reader: such a field is dropped, the rest kept
+        errors.append((first_line, f"front matter field {key!r} nests deeper than {MAX_DEPTH} levels or "
+                       f"expands to more than {MAX_VALUES:,} values; the field is ignored"))  # fmt: skip
+        del data[key]
     return _stringify_keys(data), errors, [(k, first_line + n) for k, n in duplicates]
+
+
+MAX_DEPTH = 50
+MAX_VALUES = 10_000
+
+
+def _oversized(value) -> bool:
+    """Whether a field's value nests or expands past the limits (an alias counts every time it is used)."""
+    stack, seen = [(value, 1)], 0
+    while stack:
+        item, depth = stack.pop()
+        seen += 1
+        if depth > MAX_DEPTH or seen > MAX_VALUES:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+            stack.extend((k, depth + 1) for k in item)
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend((v, depth + 1) for v in item)
+    return False
 
 
 def _stringify_keys(data: dict) -> dict:

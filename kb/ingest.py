@@ -528,6 +528,8 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
     if path.is_dir():
         raise OSError(21, "it is a folder; name the files to ingest", str(path))
     if not path.is_file():
+        if path.exists():
+            raise OSError(22, "not a regular file (a FIFO, a device or a socket); not read", str(path))
         raise OSError(2, "no such file", str(path))
     document = read_input(path.read_bytes())
     result.problems.extend(document.problems)

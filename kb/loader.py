@@ -87,6 +87,14 @@ def discover(config: Config) -> Inventory:
         prefix = "" if rel_folder == "." else rel_folder + "/"
         for name in sorted(filenames):
             relpath = prefix + name
+            try:
+                relpath.encode("utf-8")
+            except UnicodeEncodeError:  # a name in another encoding: os gives it surrogate escapes
+                shown = relpath.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                inventory.problems.append(
+                    Problem(shown, 1, "encoding-error", "the file name is not UTF-8; the file is not read", "warning")
+                )
+                continue
             if config.exclude and config.is_excluded(relpath):
                 continue
             if name.lower().endswith(NOTE_SUFFIX):
@@ -404,8 +412,11 @@ def read_lines(config: Config, relpath: str) -> list[str]:
     For writers and extractors that need the words again after loading; problems reading
     the file were already reported when it was loaded.
     """
+    full = os.path.join(config.root, relpath)
     try:
-        with open(os.path.join(config.root, relpath), "rb") as handle:
+        if not S_ISREG(os.stat(full).st_mode):
+            return []  # a FIFO or a device (a link to /dev/zero) would block or never end
+        with open(full, "rb") as handle:
             data = handle.read()
     except OSError:
         return []

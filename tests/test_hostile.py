@@ -211,3 +211,41 @@ def test_link_and_fact_readers_keep_their_answers_on_the_inputs_that_used_to_han
     facts = Extractor().extract(NoteText("x.md", "", [line], 1, {}))
     assert len([f for f in facts if f.text == "2,100"]) == 400
     assert Extractor().extract(NoteText("x.md", "", ["[[" * 5000 + " 12 ferries in 2024."], 1, {}))
+
+
+def test_odd_files_and_hostile_front_matter_are_problems_not_hangs_or_crashes(tmp_path):
+    import subprocess
+    import sys
+
+    from kb.api import init_kb
+
+    root = tmp_path / "kb"
+    init_kb(root)
+    (root / "ok.md").write_text("---\ntitle: ok\n---\nThe ferry carried 12 cars in 2024.\n")
+    (root / "deep.md").write_text("---\ntags: " + "[" * 990 + "]" * 990 + "\n---\nbody\n")
+    laughs, previous = '---\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n', "a"
+    for letter in "bcdefghi":
+        laughs += f"{letter}: &{letter} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+        previous = letter
+    (root / "laughs.md").write_text(laughs + f"tags: *{previous}\n---\nbody\n")
+    os.mkfifo(root / "fifo.md")
+    (root / "sources").mkdir(exist_ok=True)
+    os.symlink("/dev/zero", root / "sources" / "zero.md")
+    os.mkfifo(root / "sources" / "pipe.md")
+    with open(os.path.join(os.fsencode(root), b"caf\xe9.md"), "wb") as handle:
+        handle.write(b"# cp1252 name\n")
+    for command in ("check", "beliefs", "conflicts", "index"):
+        run = subprocess.run(
+            [sys.executable, "-m", "kb", command, "--kb", str(root), "--no-cache"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert run.returncode in (0, 1), (command, run.stderr)
+        assert "internal error" not in run.stderr
+    check = subprocess.run([sys.executable, "-m", "kb", "check", "--kb", str(root)], capture_output=True, text=True)
+    assert "caf\\xe9.md:1: warning[encoding-error] the file name is not UTF-8" in check.stdout
+    assert "nests deeper than 50 levels" in check.stdout and "fifo.md:1: error[file-unreadable]" in check.stdout
+    run = subprocess.run(
+        [sys.executable, "-m", "kb", "ingest", "--kb", str(root), str(root / "sources" / "zero.md"),
+         str(root / "sources" / "pipe.md"), "--dry-run"], capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 1 and run.stdout.count("not a regular file") == 2
