@@ -676,3 +676,15 @@ def test_tiers_of_a_schedule_are_rules_not_facts(make_kb):
     files["b.md"] = note("Ferry fares", "In 2024 the ferry fare was $3.80.")
     files["a.md"] = note("Ferry fares 2024", "In 2024 the ferry fare was $4.50.")
     assert len(conflicts_of(make_kb, files)) == 1
+
+
+def test_a_name_that_extends_another_is_another_thing_unless_the_tail_is_generic(make_kb):
+    entity = "---\ntype: entity\nname: Larkfield\n---\n# Larkfield\n"
+    files = {
+        "entities/larkfield.md": entity,
+        "a.md": note("Larkfield Choir funding", "In 2024 the Larkfield Choir raised $12,000 from members."),
+        "b.md": note("Larkfield funding", "In 2024 Larkfield raised $30,000 from members."),
+    }
+    assert conflicts_of(make_kb, files) == []
+    files["a.md"] = note("Larkfield Group funding", "In 2024 the Larkfield Group raised $12,000 from members.")
+    assert len(conflicts_of(make_kb, files)) == 1

@@ -155,6 +155,12 @@ def canonical_name(name: str) -> str:
     return PLACE_ALIASES.get(text, text)
 
 
+GENERIC_TAILS = frozenset(
+    "inc corp co ltd plc llc group holdings labs lab protocol network finance dao foundation app ai "
+    "company international global technologies technology systems".split()
+)
+
+
 class EntityIndex:
     """Names the KB knows: entity notes (name, title, file name, `aliases`, `handles`) and the names its
     wikilinks point to. Each maps to one canonical name; such names are never "too common"."""
@@ -185,7 +191,11 @@ class EntityIndex:
             return found
         words = key.split()
         if words and words[0] in self.first_words and len(words) <= 3:
-            return self.first_words[words[0]]
+            canonical = self.first_words[words[0]]
+            # "Ryanair DAC", "Umbra Protocol": the same name with a generic tail; "Futardio Cult" is
+            # another thing that shares a first word
+            if all(w in canonical.split() or w in GENERIC_TAILS for w in words[1:]):
+                return canonical
         return key
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..facts import CURRENCY_WORDS, SCALES, TOKEN_UNITS
-from .normalise import Norm
+from .normalise import GENERIC_TAILS, Norm
 from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index, lemma
 
 _CONCEPT_OF = concept_index()[0]
@@ -307,7 +307,13 @@ def _shared_name_word(a: str, b: str) -> bool:
 def _prefix(a: str, b: str) -> bool:
     """ "inside out" and "inside out 2", "ryanair" and "ryanair dac": one name starts the other."""
     short, long = sorted((a.split(), b.split()), key=len)
-    return len(short) < len(long) and long[: len(short)] == short and len(" ".join(short)) >= 4
+    return (
+        len(short) < len(long)
+        and long[: len(short)] == short
+        and len(" ".join(short)) >= 4
+        # "ryanair" and "ryanair dac"; not "futardio" and "futardio cult", another thing
+        and all(w in GENERIC_TAILS or w.isdigit() for w in long[len(short) :])
+    )
 
 
 _DIGITS = re.compile(r"\d+")
