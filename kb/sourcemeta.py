@@ -15,29 +15,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .conflicts.periods import MONTHS
 from .conflicts.vocabulary import lemma
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        1,
-    )
-    for name in names
-}
 _ORDINALS = {
     word: number
     for number, word in enumerate(

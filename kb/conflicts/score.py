@@ -202,7 +202,7 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.score += 2.0 if stated else 1.5
             d.reasons.append(f"same time ({a.when.label})")
     elif kind == "event":
-        apart = abs((a.note_date - b.note_date).days) if a.note_date and b.note_date else 0
+        apart = _days_apart(a, b)
         if apart > EVENT_DAYS and a.when_source == b.when_source == "note date":
             # two records of an event, dated a week and more apart, are most often two events
             # (a second funding round, a relaunch), not two accounts of one
@@ -219,7 +219,7 @@ def decide(a: Norm, b: Norm) -> Decision:
             # several (a second round, a relaunch), so no time is no evidence either way
             d.reasons.append("an event, no time stated")
     elif a.when_source == "note date" and b.when_source == "note date":
-        apart = abs((a.note_date - b.note_date).days) if a.note_date and b.note_date else 0
+        apart = _days_apart(a, b)
         if apart > EVENT_DAYS:
             # a price, a bid or a balance in notes written weeks apart may simply have changed;
             # months apart, it has
