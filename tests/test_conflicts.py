@@ -299,11 +299,12 @@ def test_seed_gold(tmp_path):
         if expected["required"]
         and not any(split(c, a, b) for c in report.conflicts for a in expected["a"] for b in expected["b"])
     ]
-    # C3 (10.3M assigned beneficiaries in 2024 against 10.8M on a CMS page dated April 2024, under
-    # names that share no word: "the MSSP" / "Medicare" vs "Shared Savings Program ACOs") is missed
+    # C3 (10.3M beneficiaries in 2024 against 10.8M on a CMS page) needs the page's date, April 2024,
+    # which only `kb ingest` reads from the raw text; the notes written here carry no date, so the
+    # page's figure could be of any year. After ingest all three are found (test_ingest).
     assert [m.split()[0] for m in missed] == ["C3"], missed
     violated = [n["id"] for n in gold["non_conflicts"] if any(split(c, n["a"], n["b"]) for c in report.conflicts)]
-    assert len(violated) <= 1, violated
+    assert violated == []
 
 
 def test_teleo_cards_are_few_and_distinct(teleo):
@@ -688,3 +689,71 @@ def test_a_name_that_extends_another_is_another_thing_unless_the_tail_is_generic
     assert conflicts_of(make_kb, files) == []
     files["a.md"] = note("Larkfield Group funding", "In 2024 the Larkfield Group raised $12,000 from members.")
     assert len(conflicts_of(make_kb, files)) == 1
+
+
+def test_a_name_keeps_a_measure_word_inside_it_and_its_tail_is_the_same_name(make_kb):
+    # "Coastal Lighthouse Savings Trust": "Savings" inside the name is the name's, and the trust
+    # named without its owner ("Lighthouse Savings Trust") is the same trust
+    files = {
+        "a.md": note(
+            "Harbour Lighthouse Savings Trust 2023 report",
+            "In 2023 the Harbour Lighthouse Savings Trust covered 41,200 members across 12 towns.",
+            "2024-02-01",
+        ),
+        "b.md": note(
+            "About the trust",
+            "In 2023 the Lighthouse Savings Trust covered 44,900 members in its towns.",
+            "2024-02-03",
+        ),
+    }
+    found = conflicts_of(make_kb, files)
+    assert [sorted(float(s.value) for s in c.sides) for c in found] == [[41200.0, 44900.0]]
+    # a one-word tail is not enough: "Trust" alone names any trust
+    files["b.md"] = note("About a trust", "In 2023 the Trust covered 44,900 members in its towns.", "2024-02-03")
+    assert conflicts_of(make_kb, files) == []
+
+
+def test_a_possessive_anaphor_names_the_notes_own_subject(make_kb):
+    entity = "---\ntype: entity\nname: Vellmar Railways\n---\n# Vellmar Railways\n"
+    files = {
+        "entities/vellmar-railways.md": entity,
+        "a.md": note(
+            "Vellmar Railways annual figures",
+            "Vellmar Railways published its figures. In 2024 the company's 312 stations served riders.",
+        ),
+        "b.md": note("Vellmar Railways network", "In 2024 Vellmar Railways ran 298 stations."),
+    }
+    found = conflicts_of(make_kb, files)
+    assert len(found) == 1 and found[0].subject == "vellmar railways"
+
+
+def test_a_plural_acronym_after_the_number_is_what_is_counted():
+    from kb.conflicts.normalise import _name_words
+
+    assert _name_words("Northgate Harbour Trust NGOs") == ["Northgate", "Harbour", "Trust"]
+    assert _name_words("Medicare Shared Savings Program") == ["Medicare", "Shared", "Savings", "Program"]
+    assert _name_words("Revenue Northgate") == ["Northgate"]  # a measure word at an end is dropped
+
+
+def test_a_running_count_in_notes_days_apart_is_two_moments(make_kb):
+    files = {
+        "a.md": note("Kelso flood update", "The flood has now closed 31 roads in Kelso.", "2025-03-02"),
+        "b.md": note("Kelso flood latest", "The flood has now closed 44 roads in Kelso.", "2025-03-05"),
+    }
+    assert conflicts_of(make_kb, files) == []
+    # the same day, a running count is one count
+    files["b.md"] = note("Kelso flood latest", "The flood has now closed 44 roads in Kelso.", "2025-03-02")
+    assert len(conflicts_of(make_kb, files)) == 1
+
+
+def test_a_number_counts_its_own_noun_not_a_measure_word_near_it():
+    assert _measure_of("In 2024 Vellmar ran 312 stations serving riders.") == "station"
+    assert _measure_of("Vellmar delivered 186,000 railcars in 2024.") == "shipment"  # the verb leads to it
+    assert _measure_of("Vellmar shipped 40,000 units in 2024.") == "shipment"  # "units" names nothing
+
+
+def _measure_of(sentence: str) -> str | None:
+    from kb.conflicts.normalise import EntityIndex, Normaliser, NoteContext
+
+    context = NoteContext("n.md", "t", "source", None, "date", None, frozenset())
+    return Normaliser(EntityIndex()).normalise(fact(sentence), context).concept

@@ -308,7 +308,7 @@ def test_seeds_into_an_empty_kb(tmp_path):
     assert len({r.source for r in report.results}) == 5
     assert all(r.claims for r in report.results)
     metrics = sorted(c.metric for c in report.conflicts)
-    assert metrics == ["gross savings", "net savings"]  # the beneficiary count is missed (see test_seed_gold)
+    assert metrics == ["beneficiaries", "gross savings", "net savings"]
     before = {p: p.read_bytes() for p in root.rglob("*.md")}
     again = run(root, *inputs)
     assert [r.action for r in again.results] == ["unchanged"] * 5

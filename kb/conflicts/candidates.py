@@ -40,9 +40,13 @@ def block_key(norm: Norm) -> tuple | None:
     )
 
 
-def _subject_key(subject: str | None) -> str:
-    """Subjects meet by their first word, so "inside out" meets "inside out 2" and the score decides."""
-    return subject.split()[0] if subject else ""
+def _subject_keys(subject: str | None) -> tuple[str, ...]:
+    """Subjects meet by their first word, so "inside out" meets "inside out 2", and by their last two,
+    so "shared savings program" meets "medicare shared savings program"; the score decides."""
+    if not subject:
+        return ("",)
+    words = subject.split()
+    return (words[0], "… " + " ".join(words[-2:])) if len(words) >= 2 else (words[0],)
 
 
 def _time_bucket(norm: Norm) -> object:
@@ -76,7 +80,8 @@ def candidate_pairs(norms: list[Norm]) -> Iterator[tuple[int, int]]:
             continue
         cells: dict[tuple, list[int]] = defaultdict(list)
         for i in members:
-            cells[(_subject_key(norms[i].subject), _time_bucket(norms[i]))].append(i)
+            for subject_key in _subject_keys(norms[i].subject):
+                cells[(subject_key, _time_bucket(norms[i]))].append(i)
         by_time: dict[object, list[tuple]] = defaultdict(list)
         for cell in cells:
             by_time[cell[1]].append(cell)

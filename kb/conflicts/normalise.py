@@ -237,6 +237,7 @@ _MASTHEAD = re.compile(r"\s*([^:]{1,40}):\s")
 _LABEL_BEFORE = re.compile(
     r"^\s*(?:[-*•]\s+)?([A-Za-z][\w .'’()-]{0,70}?)\s*:\s*[~≈]?\s*(?:about|around|approx\.?)?\s*[-−+]?[$£€¥]?\d"
 )
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _TIME_TOKEN = re.compile(r"(?:FY|CY|PY|Q[1-4]|H[12]|[1-4]Q)'?\d{0,4}", re.I)
 
 
@@ -249,14 +250,20 @@ def _name_words_cached(surface: str) -> tuple[str, ...]:
     """The words of a capitalised run that name something: measure words ("Bank Rate", "Passengers")
     and time tokens ("FY25", "Q4") dropped."""
     words = surface.split()
-    keep = [True] * len(words)
     lemmas = [lemma(w) for w in words]
-    for i in range(len(words)):
-        if _TIME_TOKEN.fullmatch(words[i]) or (lemmas[i],) in _PHRASES:
-            keep[i] = False
-        if i + 1 < len(words) and (lemmas[i], lemmas[i + 1]) in _PHRASES:
-            keep[i] = keep[i + 1] = False
-    return tuple(w for w, k in zip(words, keep, strict=True) if k)
+    drop = [bool(_TIME_TOKEN.fullmatch(w)) or (lemma_,) in _PHRASES for w, lemma_ in zip(words, lemmas, strict=True)]
+    for i in range(len(words) - 1):
+        if (lemmas[i], lemmas[i + 1]) in _PHRASES:
+            drop[i] = drop[i + 1] = True
+    if len(words) > 1 and _PLURAL_ACRONYM.fullmatch(words[-1]):
+        drop[-1] = True  # "Shared Savings Program ACOs": what is counted, not part of the name
+    # only at the ends: a measure word inside a name is the name's ("Medicare Shared Savings Program")
+    first, last = 0, len(words)
+    while first < last and drop[first]:
+        first += 1
+    while last > first and drop[last - 1]:
+        last -= 1
+    return tuple(words[first:last])
 
 
 def _names(text: str) -> list[str]:
@@ -357,6 +364,8 @@ class Normaliser:
         if window:  # "$4K a month", "1.2 million per day", "$8K/month": a rate over that window
             modifiers = {*modifiers, _WINDOW_MODIFIER[window.group(1).lower()]}
         counted = lemma(after_tokens[0][2]) if after_tokens and after_tokens[0][2][0].isalpha() else None
+        if counted and len(after_tokens) > 1 and after_tokens[0][2].lower().endswith(("ed", "ing")):
+            counted = lemma(after_tokens[1][2])  # "10.3 million assigned beneficiaries" counts beneficiaries
         if counted in _LINK_WORDS or counted in NOT_MEASURES:
             counted = None  # "$4.91M in USDC": a preposition counts nothing
         kind = CONCEPT_KINDS.get(concept or "", "flow")
@@ -507,7 +516,11 @@ class Normaliser:
         # Medicare Shared Savings Program", "Medicare HI Trust Fund impact" (but "Net Medicare savings")
         inside = [
             # at the start of a sentence the first capital is the sentence's, not the name's
-            (m.start() + (len(m.group(0).split()[0]) if not sentence[: m.start()].strip(" -*•#>") else 0), m.end())
+            (
+                m.start() + (len(m.group(0).split()[0]) if not sentence[: m.start()].strip(" -*•#>") else 0),
+                # "480 Shared Savings Program ACOs": a plural acronym at the end is what is counted
+                m.end() - (len(m.group(0).split()[-1]) if _PLURAL_ACRONYM.fullmatch(m.group(0).split()[-1]) else 0),
+            )
             for m in _NAME.finditer(sentence)
             if len(m.group(0).split()) >= 3  # "Bank Rate" is a measure's name
         ]
@@ -557,6 +570,9 @@ class Normaliser:
                     if concept:
                         return concept, 1.0, modifiers, " ".join(surfaces[i : i + size]).lower()
         lemmas_after = [lemma(t[2]) for t in after[:3]]  # the counted noun, a verb after it ("iPhones shipped")
+        counted = _counted_noun(after, fact_start + len(fact.text), sentence) if fact.unit in _COUNT_UNITS else None
+        if counted and (_PHRASES.get((lemma(counted),)) or self.learned.get(lemma(counted))):
+            counted = None  # a vocabulary word: the search below finds it
         # phrases after the number (the counted noun, "raised"), then before ("revenue of", "shipped")
         for side, lemmas, toks in (("after", lemmas_after, after[:3]), ("before", lemmas_before, before)):
             for size in range(min(_LONGEST, len(lemmas)), 0, -1):
@@ -564,6 +580,11 @@ class Normaliser:
                     key = tuple(lemmas[i : i + size])
                     concept = _PHRASES.get(key) or (self.learned.get(key[0]) if size == 1 else None)
                     if concept is None:
+                        continue
+                    if counted and (side == "after" or not _LEADS_TO_NUMBER.issuperset(lemmas[i + size :])):
+                        # "312 stations served riders", "10.3 million beneficiaries across nearly 480
+                        # ACOs": the number counts its own noun; only a word leading straight to it
+                        # ("delivered 186.6 million handsets", "sales of 5,000 cars") names the measure
                         continue
                     distance = i if side == "after" else len(lemmas) - (i + size)
                     if side == "after":
@@ -574,6 +595,8 @@ class Normaliser:
                     if best is None or score < best[0]:
                         confidence = 1.0 if distance <= 4 else 0.85 if distance <= 8 else 0.7
                         best = (score, concept, confidence, " ".join(t[2] for t in toks[i : i + size]).lower())
+        if counted and best is None:
+            return lemma(counted), 0.85, modifiers, counted.lower()
         if best is not None and best[0] <= 12:
             return best[1], best[2], modifiers, best[3]
         if best is not None and before and lemma(before[-1][2]) in _COPULAS:
@@ -598,6 +621,9 @@ class Normaliser:
         labelled = _NAME_BEFORE_BRACKET.search(sentence[:start])
         if labelled and not self.is_word(labelled.group(1)):
             return self.index.resolve(labelled.group(1)), "clause"  # "Netflix (8.4%), YouTube (6.0%)"
+        if note.main_entity and _ANAPHOR.search(sentence, clause_start, start):
+            # "the program's 10.3 million beneficiaries": the note's own subject, named again
+            return note.main_entity, "clause"
         candidates: list[tuple[float, str, str]] = []
         line_label = _LINE_LABEL.match(sentence)
         if not line_label or line_label.end() > start:
@@ -695,6 +721,12 @@ _MODIFIER_PATTERN = re.compile(
 )
 _CUMULATIVE = re.compile(r"\b(?:in total since|total since|to date|all[- ]time|lifetime|cumulative(?:ly)?)\b", re.I)
 _NAME_BEFORE_BRACKET = re.compile(r"(?<![\w@])([A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})\s*\(\s*[~≈]?$")
+_ANAPHOR = re.compile(
+    r"\b(?:the\s+(?:company|firm|group|program|programme|country|nation|city|state|agency|bank|fund|project|"
+    r"protocol|platform|network|business|organi[sz]ation|government|university|school|hospital|airline)(?:'s|’s)"
+    r"|its)\s+(?:[a-z][\w-]*\s+){0,3}[$£€¥]?$",
+    re.I,
+)
 _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
 _PLACES = frozenset(PLACE_ALIASES.values())
@@ -722,6 +754,40 @@ def table_row(fact: Fact) -> bool:
     if "|" in fact.sentence or "\t" in fact.sentence:
         return True
     return len(_WORD.findall(fact.sentence)) < 2 * values
+
+
+_COUNT_UNITS = frozenset({"", "count"})
+_LEADS_TO_NUMBER = frozenset(
+    lemma(w) for w in "of about around nearly almost roughly approximately some over under just more than up to".split()
+)
+_NOT_COUNTED = frozenset(
+    "is was has does goes rises falls grows remains includes means makes plus across us this its thus less "
+    "versus as whereas yes always perhaps "
+    # nouns that count without naming what ("168.6 million units"): the measure is named elsewhere
+    "units items pieces things ones "
+    # amounts of a unit as often as counts of things: "10M tokens" issued, "9M tokens" launched
+    "tokens coins shares".split()
+)
+
+
+def _counted_noun(after: list[tuple], number_end: int, sentence: str) -> str | None:
+    """The plural noun a number counts, right after it or after one participle ("10.3 million assigned
+    beneficiaries"): "stations", "ACOs"; None for units, scales, verbs and other words."""
+    for position, token in enumerate(after[:2]):
+        word = token[2]
+        gap = sentence[(after[position - 1][1] if position else number_end) : token[0]]
+        if gap.strip():
+            return None  # punctuation between: not the number's noun
+        lowered = word.lower()
+        plural = _PLURAL_ACRONYM.fullmatch(word) or (
+            word.islower() and len(word) > 3 and lowered.endswith("s") and not lowered.endswith("ss")
+        )
+        base = lemma(word)
+        if plural and lowered not in _NOT_COUNTED and base not in NOT_MEASURES and base not in CHANGE_WORDS:
+            return word
+        if not (position == 0 and word.islower() and lowered.endswith(("ed", "ing"))):
+            return None
+    return None
 
 
 def _share_of(fact: Fact, sentence: str, end: int) -> tuple[str, ...]:

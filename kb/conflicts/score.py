@@ -141,7 +141,7 @@ def decide(a: Norm, b: Norm) -> Decision:
     # subject
     explicit = {"clause", "sentence"}
     if a.subject and b.subject:
-        if a.subject == b.subject or _prefix(a.subject, b.subject):
+        if a.subject == b.subject or _prefix(a.subject, b.subject) or _tail(a.subject, b.subject):
             points = 2.0 if (a.subject_source in explicit and b.subject_source in explicit) else 1.5
             if a.subject_source not in explicit and b.subject_source not in explicit:
                 points = 1.0
@@ -220,7 +220,11 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.reasons.append("an event, no time stated")
     elif a.when_source == "note date" and b.when_source == "note date":
         apart = _days_apart(a, b)
-        if apart > EVENT_DAYS:
+        if apart and (_RUNNING.search(fa.sentence) or _RUNNING.search(fb.sentence)):
+            # "the fire has now destroyed 240 structures": a running count as of each note's day
+            d.score -= 2.5
+            d.reasons.append(f"a running count, in notes dated {apart} days apart")
+        elif apart > EVENT_DAYS:
             # a price, a bid or a balance in notes written weeks apart may simply have changed;
             # months apart, it has
             d.score -= 2.5 if apart > 31 else 1.0
@@ -237,6 +241,10 @@ def decide(a: Norm, b: Norm) -> Decision:
         if kind == "stock" and dated.when and other.when and dated.when.matches(other.when):
             d.score += 0.5
             d.reasons.append("a stock stated at the note's date")
+        elif kind == "stock" and dated.when_source == "document" and other.when and dated.when.overlaps(other.when):
+            # "covers 10.3 million" in a 2024 report, "providing care to 10.8 million" on a page
+            # dated April 2024: the page's date falls in the other's year
+            d.reasons.append(f"a stock at a note's date within {dated.when.label}")
         else:
             d.score -= 1.0
             d.reasons.append("one side states no period")
@@ -316,6 +324,16 @@ def _prefix(a: str, b: str) -> bool:
     )
 
 
+def _tail(a: str, b: str) -> bool:
+    """ "shared savings program" and "medicare shared savings program": a name of two words and more
+    that ends another is the same thing with its owner left out."""
+    short, long = sorted((a.split(), b.split()), key=len)
+    return 2 <= len(short) < len(long) and long[-len(short) :] == short and len(" ".join(short)) >= 10
+
+
+_RUNNING = re.compile(
+    r"\b(?:now|so far|to date|as of (?:today|now)|(?:has|have) (?:now |so far |already )?\w+ed)\b", re.I
+)
 _DIGITS = re.compile(r"\d+")
 
 
