@@ -757,3 +757,60 @@ def _measure_of(sentence: str) -> str | None:
 
     context = NoteContext("n.md", "t", "source", None, "date", None, frozenset())
     return Normaliser(EntityIndex()).normalise(fact(sentence), context).concept
+
+
+def test_the_full_year_in_a_note_reporting_by_fiscal_year_is_that_fiscal_year(make_kb):
+    # a water utility's year ends in June: its report says FY24; a news note says "the full year"
+    files = {
+        "a.md": note(
+            "Dunmore Water FY24 results",
+            "Dunmore Water reported FY24 results today. Water sales fell 6% on drier spring 2023 weather.",
+            "2024-08-20",
+        ),
+        "b.md": note(
+            "Dunmore Water results",
+            "In the 12 months through June, Dunmore Water spent £41m on mains. Water sales for the full year fell 9%.",
+            "2024-08-21",
+        ),
+    }
+    found = conflicts_of(make_kb, files)
+    assert len(found) == 1 and found[0].period == "FY2024"
+
+
+def test_a_time_owned_by_another_number_is_not_this_ones():
+    from kb.conflicts.normalise import _bind_time
+    from kb.conflicts.periods import find_times
+
+    sentence = "Output was 12% below the prior year's 4,100 tonnes, as yields fell 7% in FY24."
+    start = sentence.index("7%")
+    mentions = find_times(sentence)
+    when, _ = _bind_time(mentions, start, start + 2, 0, len(sentence), "level", sentence)
+    assert when.label == "FY2024"
+    sentence = "The $40 million the 2019 festival raised was a record."
+    start = sentence.index("$40")
+    when, _ = _bind_time(find_times(sentence), start, start + 11, 0, len(sentence), "level", sentence)
+    assert when.label == "2019"  # the noun the year qualifies is whose number it is
+
+
+def test_one_change_with_and_without_its_sign_is_one_change(make_kb):
+    files = {
+        "a.md": note("Pell Ferries 2024", "In 2024 Pell Ferries' ticket revenue fell 12%."),
+        "b.md": note("Pell Ferries results", "Ticket revenue at Pell Ferries in 2024: €41M (−12%)."),
+    }
+    assert conflicts_of(make_kb, files) == []
+    files["b.md"] = note("Pell Ferries results", "Ticket revenue at Pell Ferries in 2024: €41M (−15%).")
+    assert len(conflicts_of(make_kb, files)) == 1
+
+
+def test_a_figure_of_the_notes_fiscal_year_is_not_one_of_a_stated_half(make_kb):
+    year = (
+        "In the 12 months through March, Pell Ferries carried 2.1 million passengers. "
+        "Pell Ferries' ticket revenue fell 15%."
+    )
+    files = {
+        "a.md": note("Pell Ferries annual results", year, "2024-05-10"),
+        "b.md": note("Pell Ferries half-year", "Pell Ferries' ticket revenue fell 12% in H1 FY24.", "2024-05-12"),
+    }
+    assert conflicts_of(make_kb, files) == []
+    files["b.md"] = note("Pell Ferries results", "Pell Ferries' ticket revenue fell 12% in FY24.", "2024-05-12")
+    assert len(conflicts_of(make_kb, files)) == 1

@@ -61,9 +61,33 @@ def _entity_name(name: str) -> str:
     return head.strip() if colon and head.strip() and rest.strip() else name
 
 
+_FISCAL_MENTION = re.compile(
+    r"\b(?:FY\s?'?(\d{2}(?:\d{2})?)\b|fiscal(?:\s+year)?\s+((?:19|20)\d\d)\b|(?:the\s+)?(?:fiscal|financial)\s+year"
+    r"|(?:year|months)\s+(?:to|through|ending|ended)\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November)\b)",
+    re.I,
+)
+
+
+def _fiscal_year(mentions: Counter | None, anchor) -> int | None:
+    """The fiscal year a note that reports by fiscal year is about: the one it names most ("FY25"),
+    else, for "the fiscal year" or "12 months through March", the last one ended before its date."""
+    if not mentions:
+        return None
+    named = sorted(((count, key) for key, count in mentions.items() if key), reverse=True)
+    if named:
+        year = int(named[0][1])
+        return year + 2000 if year < 100 else year
+    if anchor is None:
+        return None
+    # a fiscal year of unknown end: one dated in its first months most often reports the year just ended
+    return anchor.year if anchor.month >= 4 else anchor.year - 1
+
+
 def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_word=None) -> dict[str, NoteContext]:
     names_by_note: dict[str, Counter] = defaultdict(Counter)
     years_by_note: dict[str, Counter] = defaultdict(Counter)
+    fiscal_by_note: dict[str, Counter] = defaultdict(Counter)
     seen: set[tuple[str, str]] = set()
     for fact in facts:
         if (fact.path, fact.sentence) in seen:
@@ -73,6 +97,8 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_w
             if is_word is None or not is_word(surface):
                 names_by_note[fact.path][index.resolve(surface)] += 1
         years_by_note[fact.path].update(_IN_YEAR.findall(fact.sentence))
+        for found in _FISCAL_MENTION.finditer(fact.sentence):
+            fiscal_by_note[fact.path][found.group(1) or found.group(2) or ""] += 1
     contexts = {}
     for path, note in kb.notes.items():
         fields = note.fields if isinstance(note.fields, dict) else {}
@@ -107,6 +133,12 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_w
             names.add(main)
         years = sorted(years_by_note.get(path, Counter()).items(), key=lambda item: (-item[1], item[0]))
         year = int(years[0][0]) if years and (len(years) == 1 or years[0][1] > years[1][1]) else None
+        fiscal_mentions = fiscal_by_note.get(path)
+        if fiscal_mentions is not None or path in names_by_note:
+            fiscal_mentions = fiscal_mentions or Counter()
+            for found in _FISCAL_MENTION.finditer(title or ""):
+                fiscal_mentions[found.group(1) or found.group(2) or ""] += 1
+        fiscal = _fiscal_year(fiscal_mentions, anchor)
         contexts[path] = NoteContext(
             path,
             title,
@@ -117,6 +149,7 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_w
             frozenset(publishers),
             year,
             frozenset(names),
+            fiscal,
         )
     return contexts
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..facts import Fact
-from .periods import TimeMention, When, find_times, month_index
+from .periods import TimeMention, When, find_times, fiscal_when, month_index
 from .vocabulary import (
     ATTRIBUTION_BEFORE,
     CHANGE_WORDS,
@@ -39,7 +39,7 @@ _NAME = re.compile(
     r"(?<![\w@])(?:@[A-Za-z0-9_]+|[A-Z][A-Za-z0-9&.'’-]*[A-Za-z0-9](?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][A-Za-z0-9&.'’-]*[A-Za-z0-9])*|[A-Z]{2,})"
 )
 _CLAUSE_BREAK = re.compile(
-    r";|\s[—–]\s|,\s+(?:while|but|whereas|although|though|which|who|compared|against|versus|and\s+(?=[a-z]+\s+\S*\d))\b"
+    r";|\s[—–]\s|,\s+(?:while|but|whereas|although|though|which|who|compared|against|versus|as(?!\s+(?:of|well|much|many|a|an|the|high|low|part)\b)|and\s+(?=[a-z]+\s+\S*\d))\b"
     r"|\s(?:vs\.?|versus|while|whereas|although|but)\s|\.\s",
     re.I,
 )
@@ -98,6 +98,7 @@ class NoteContext:
     publishers: frozenset[str]  # names that report, not subjects: author, site, research firm in the title
     year: int | None = None  # the year the note is mostly about ("in 2024" most often)
     names: frozenset[str] = frozenset()  # every name the note's title and numeric sentences mention
+    fiscal_year: int | None = None  # the fiscal year a note reporting by fiscal year is about ("FY25")
 
 
 @dataclass(slots=True)
@@ -401,15 +402,23 @@ class Normaliser:
                 role, direction = "delta", "down"
 
         # -- time
-        time_key = (sentence, note.anchor if note.anchor_field == "date" else None, _context_year(fact) or note.year)
+        time_key = (
+            sentence,
+            note.anchor if note.anchor_field == "date" else None,
+            _context_year(fact) or note.year,
+            note.fiscal_year,
+        )
         mentions = self._times.get(time_key)
         if mentions is None:
             mentions = self._times[time_key] = find_times(*time_key)
-        when, when_source = _bind_time(mentions, start, end, clause_start, clause_end, role)
+        when, when_source = _bind_time(mentions, start, end, clause_start, clause_end, role, sentence)
         if when is None and fact.period and fact.period_source in ("paragraph", "heading", "title"):
             parsed = find_times(fact.period.replace("-Q", " Q"), note.anchor)
             if parsed:
                 when, when_source = parsed[0].when, {"document": "title"}.get(fact.period_source, "context")
+        if when is None and note.fiscal_year is not None:
+            # a note that reports by fiscal year ("Dunmore Water FY24 results") is about that year
+            when, when_source = fiscal_when(note.fiscal_year), "document"
         if when is None and note.year is not None:
             when, when_source = (
                 When("year", month_index(note.year, 1), month_index(note.year, 12), "", str(note.year)),
@@ -603,14 +612,17 @@ class Normaliser:
             # "Fare revenue at Harbor City Metro for the fiscal year ended June 30, 2024 was $596M":
             # what the copula's subject names, however far back
             return best[1], 0.85, modifiers, best[3]
-        # no vocabulary: the counted noun right after the number, else the nearest noun before it
-        for lemmas in (lemmas_after[:2], list(reversed(lemmas_before[-3:]))):
+        # no vocabulary: the noun right after the number ("40 lorries"), else the nearest noun before
+        # it ("Leakage fell 9%"); a word after another preposition is another phrase's
+        after_noun = lemmas_after[:2] if lemmas_after[:1] == ["of"] else lemmas_after[:1]  # "62% of nurses"
+        for lemmas in (after_noun, list(reversed(lemmas_before[-3:]))):
             for word in lemmas:
                 if (
                     word
                     and word[0].isalpha()
                     and word not in NOT_MEASURES
                     and word not in CHANGE_WORDS
+                    and word not in _NOT_GUESSED
                     and len(word) > 2
                 ):
                     return "~" + word, 0.4, modifiers, word
@@ -756,6 +768,7 @@ def table_row(fact: Fact) -> bool:
     return len(_WORD.findall(fact.sentence)) < 2 * values
 
 
+_NOT_GUESSED = frozenset({"full", "whole", "entire", "fiscal", "financial", "calendar", "year-on-year"})
 _COUNT_UNITS = frozenset({"", "count"})
 _LEADS_TO_NUMBER = frozenset(
     lemma(w) for w in "of about around nearly almost roughly approximately some over under just more than up to".split()
@@ -891,11 +904,38 @@ def _context_year(fact: Fact) -> int | None:
     return None
 
 
-def _bind_time(mentions: list[TimeMention], start, end, clause_start, clause_end, role):
+_CAUSE_PREPOSITION = re.compile(r"\b(?:on|from|by|with|amid|despite|over|against|after|because of|due to)\s")
+_POSSESSIVE_NUMBER = re.compile(r"['’]s\s+[$£€¥]?\d")
+_NOUN_AFTER_TIME = re.compile(r"[ \t]+[a-z]{3,}\b")
+_NOT_NOUN = re.compile(
+    r"[ \t]+(?:[a-z]+(?:ed|ly)|to|and|or|from|was|were|is|are|will|would|when|as|with|for|after|before|than|that|"
+    r"which|while|but|on|in|of|at|by|the|its|their|despite|because|due|amid|thanks|following|versus|vs|including|"
+    r"excluding|ahead|alone|itself|compared|against|until|through|since|during|levels?|onwards|onward)\b"
+)
+
+
+def _another_phrases(m: TimeMention, start: int, end: int, sentence: str) -> bool:
+    """A time that belongs to another number or noun: "down 16% on the prior year's €1.92bn, as fares
+    fell 7%"; "fell 7% on weaker summer 2024 pricing" (not "$858 million the 2015 original earned",
+    where the noun it qualifies is whose number it is)."""
+    if m.end <= start:
+        owned = _POSSESSIVE_NUMBER.match(sentence, m.end)
+        return bool(owned and owned.end() < start)
+    return bool(
+        m.start >= end
+        and _NOUN_AFTER_TIME.match(sentence, m.end)
+        and not _NOT_NOUN.match(sentence, m.end)
+        and _CAUSE_PREPOSITION.search(sentence, end, m.start)
+    )
+
+
+def _bind_time(mentions: list[TimeMention], start, end, clause_start, clause_end, role, sentence=""):
     """The time a value is about: a time right after it ("X in 2024", "X (FY24)"), else the nearest
     before it in its clause, else elsewhere in the sentence; a time far after the value or in another
     clause counts for less. A reference such as "from 2023" binds only the "from" side of a change."""
-    usable = [m for m in mentions if not m.reference or role == "from"]
+    usable = [
+        m for m in mentions if (not m.reference or role == "from") and not _another_phrases(m, start, end, sentence)
+    ]
     if not usable:
         return None, "none"
 

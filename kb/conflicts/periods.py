@@ -112,6 +112,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             re.I,
         ),
     ),
+    ("fiscal_plain", re.compile(r"\b(?:the\s+)?(?:fiscal|financial)\s+year\b(?!\s+(?:19|20)\d\d)", re.I)),
     ("full_year", re.compile(r"\b(?:the\s+)?full[\s-]year\b(?!\s+(?:19|20)\d\d)", re.I)),
     ("relative", re.compile(r"\b(last|this|previous|prior|past|next|the)\s+(year|quarter)\b", re.I)),
     ("year", re.compile(rf"(?<![\w$£€.,-]){_Y}(?![\w%]|,\d|\.\d)")),
@@ -145,7 +146,7 @@ def _half(year: int, half: int, label: str) -> When:
     return When("half", first, first + 5, "", label)
 
 
-def _fiscal(year: int, part: str = "") -> When:
+def fiscal_when(year: int, part: str = "") -> When:
     """A fiscal year kept as its own calendar, indexed by its year: FY25 -> months 2025*12...+11."""
     base = month_index(year, 1)
     label = f"FY{year}"
@@ -158,9 +159,12 @@ def _fiscal(year: int, part: str = "") -> When:
     return When("year", base, base + 11, "FY", label)
 
 
-def find_times(sentence: str, anchor: date | None = None, context_year: int | None = None) -> list[TimeMention]:
+def find_times(
+    sentence: str, anchor: date | None = None, context_year: int | None = None, fiscal_year: int | None = None
+) -> list[TimeMention]:
     """Every time expression in `sentence`, left to right. `anchor` is the note's date, for "last
-    year"; `context_year` is the year a bare "the fourth quarter" or "in November" belongs to."""
+    year"; `context_year` is the year a bare "the fourth quarter" or "in November" belongs to;
+    `fiscal_year` the year "the full year" or "the fiscal year" names in a note that reports by one."""
     taken = [False] * (len(sentence) + 1)
     found: list[TimeMention] = []
     year_hint = context_year or (anchor.year if anchor else None)
@@ -169,6 +173,8 @@ def find_times(sentence: str, anchor: date | None = None, context_year: int | No
             if any(taken[match.start() : match.end()]):
                 continue
             when = _when(kind, match, anchor, year_hint)
+            if kind in ("full_year", "fiscal_plain") and fiscal_year is not None:
+                when = fiscal_when(fiscal_year)
             if when is None:
                 continue
             for i in range(match.start(), match.end()):
@@ -188,17 +194,17 @@ def find_times(sentence: str, anchor: date | None = None, context_year: int | No
 def _when(kind: str, m: re.Match, anchor: date | None, year_hint: int | None) -> When | None:
     g = m.groups()
     if kind == "fiscal_part":
-        return _fiscal(_year(g[1]), g[0].upper())
+        return fiscal_when(_year(g[1]), g[0].upper())
     if kind == "fiscal_part_words":
         part = ("Q" if g[1].lower() == "quarter" else "H") + str(ORDINALS[g[0].lower()])
-        return _fiscal(_year(g[2]), part)
+        return fiscal_when(_year(g[2]), part)
     if kind == "fiscal":
         year = _year(g[0])
         # "FY2024/25" and "fiscal 2024-25" name the year that ends in the second number
         tail = re.search(r"[/-]\s?(\d\d)$", m.group(0))
         if tail:
             year = (year // 100) * 100 + int(tail.group(1))
-        return _fiscal(year)
+        return fiscal_when(year)
     if kind == "window":
         end = month_index(int(g[1]), MONTHS[g[0].lower().rstrip(".")])
         return When("window", end - 11, end, "", f"12 months to {g[0]} {g[1]}")
@@ -206,7 +212,7 @@ def _when(kind: str, m: re.Match, anchor: date | None, year_hint: int | None) ->
         month, year = MONTHS[g[0].lower().rstrip(".")], int(g[1])
         if month == 12:
             return When("year", month_index(year, 1), month_index(year, 12), "", str(year))
-        return _fiscal(year)  # a year ending in March is a fiscal year, whatever its name
+        return fiscal_when(year)  # a year ending in March is a fiscal year, whatever its name
     if kind == "quarter":
         if g[0]:
             return _quarter(_year(g[1]), int(g[0]), f"Q{g[0]} {_year(g[1])}")

@@ -66,6 +66,15 @@ def decide(a: Norm, b: Norm) -> Decision:
     if fa.value != fb.value and (fb.value in fa.sentence_values or fa.value in fb.sentence_values):
         d.veto = "a sentence states both values"
         return d
+    if (
+        a.role == b.role == "delta"
+        and a.direction
+        and a.direction == b.direction
+        and (fa.value < 0) != (fb.value < 0)
+        and abs(fa.value) == abs(fb.value)
+    ):
+        d.veto = "one change, written with and without its sign"
+        return d
     if (a.part or b.part) and a.part != b.part:
         d.veto = f"different parts ({a.part or 'all'} vs {b.part or 'all'})"
         return d
@@ -192,8 +201,14 @@ def decide(a: Norm, b: Norm) -> Decision:
             if stated or not a.when.overlaps(b.when):
                 d.veto = f"different times ({a.when.label} vs {b.when.label})"
                 return d
-            d.score += 0.5
-            d.reasons.append(f"overlapping times ({a.when.label}, {b.when.label}), one from context")
+            if "document" in (a.when_source, b.when_source) and a.when.grain != b.when.grain:
+                # "annual profit fell 16%" in a note about FY25 and "dropped 18% in H1 FY25": the
+                # note's year holds the half, but a figure of the year is not one of the half
+                d.score -= 2.0
+                d.reasons.append(f"a {a.when.grain} and a {b.when.grain}, one only from the note's year")
+            else:
+                d.score += 0.5
+                d.reasons.append(f"overlapping times ({a.when.label}, {b.when.label}), one from context")
         elif kind == "event" and not stated and _days_apart(a, b) > EVENT_DAYS:
             # a launch record's heading says Q4; two launch records a week apart are two launches
             d.score -= 1.0
