@@ -814,3 +814,23 @@ def test_a_figure_of_the_notes_fiscal_year_is_not_one_of_a_stated_half(make_kb):
     assert conflicts_of(make_kb, files) == []
     files["b.md"] = note("Pell Ferries results", "Pell Ferries' ticket revenue fell 12% in FY24.", "2024-05-12")
     assert len(conflicts_of(make_kb, files)) == 1
+
+
+def test_a_name_the_kb_writes_capitalised_is_found_in_lower_case(make_kb):
+    entity = (
+        "---\ntype: entity\nname: Corran Arts Trust\n---\n# Corran Arts Trust\n\n"
+        "- Harbour lights festival budget: $2.1M in 2024.\n"
+    )
+    files = {
+        "entities/corran-arts-trust.md": entity,
+        "a.md": note("Festival opens", "In 2024 the Harbour Lights Festival had a budget of $1.6M."),
+        "b.md": note("Festival review", "The Harbour Lights Festival drew 41,000 visitors in 2024."),
+    }
+    found = conflicts_of(make_kb, files)
+    assert [(c.subject, sorted(float(s.value) for s in c.sides)) for c in found] == [
+        ("harbour lights festival", [1600000.0, 2100000.0])
+    ]
+    # a name written in lower case that no other note writes capitalised is no name
+    files["b.md"] = note("Festival review", "The festival drew 41,000 visitors in 2024.")
+    files["a.md"] = note("Festival opens", "In 2024 the Harbour Lights Festival had a budget of $1.6M.")
+    assert conflicts_of(make_kb, files) == []

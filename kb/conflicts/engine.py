@@ -84,7 +84,11 @@ def _fiscal_year(mentions: Counter | None, anchor) -> int | None:
     return anchor.year if anchor.month >= 4 else anchor.year - 1
 
 
-def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_word=None) -> dict[str, NoteContext]:
+def note_contexts(
+    kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_word=None, body_names: dict | None = None
+) -> dict[str, NoteContext]:
+    """Per note: its title, date, publishers, main entity, year and fiscal year; `body_names`, when
+    given, receives the names each note's numeric sentences mention."""
     names_by_note: dict[str, Counter] = defaultdict(Counter)
     years_by_note: dict[str, Counter] = defaultdict(Counter)
     fiscal_by_note: dict[str, Counter] = defaultdict(Counter)
@@ -99,6 +103,8 @@ def note_contexts(kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_w
         years_by_note[fact.path].update(_IN_YEAR.findall(fact.sentence))
         for found in _FISCAL_MENTION.finditer(fact.sentence):
             fiscal_by_note[fact.path][found.group(1) or found.group(2) or ""] += 1
+    if body_names is not None:
+        body_names.update(names_by_note)
     contexts = {}
     for path, note in kb.notes.items():
         fields = note.fields if isinstance(note.fields, dict) else {}
@@ -158,7 +164,9 @@ def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
     index = entity_index(kb)
     normaliser = Normaliser(index, kb.config.conflict_aliases)
     normaliser.learn_short_forms(sorted({f.sentence for f in facts}))
-    contexts = note_contexts(kb, facts, index, normaliser.is_word)
+    body_names: dict[str, Counter] = {}
+    contexts = note_contexts(kb, facts, index, normaliser.is_word, body_names)
+    normaliser.learn_names(body_names.values())
     norms = _normalise_all(normaliser, facts, contexts)
     # A counted noun with no measure word takes the measure the same note states for it elsewhere:
     # "168.6 million units" in a note where units were "shipped".

@@ -294,6 +294,7 @@ class Normaliser:
         self._normalised: dict[tuple, Norm] = {}  # see `normalise`
         self.mid_caps: Counter = Counter()  # capitalised words seen after a sentence's first word
         self.lower_use: Counter = Counter()  # word -> distinct sentences that write it in lower case
+        self.known_names: set[tuple[str, ...]] = set()  # see `learn_names`
 
     def learn_short_forms(self, sentences) -> None:
         """ "monthly active users (MAUs)": MAU means what "user" means, everywhere in the KB. And the
@@ -716,9 +717,35 @@ class Normaliser:
                 return note.main_entity, source if named else "note"
             if weight + (100 if aside else 0) < 260:
                 return canonical, source
+        written = self._name_in_lower_case(sentence[clause_start:start])
+        if written:
+            return written, "clause"
         if note.main_entity:
             return note.main_entity, "note"
         return None, "none"
+
+    def learn_names(self, names_by_note) -> None:
+        """Names of two words and more that the sentences of several notes write capitalised: found
+        again where a line writes them in lower case ("Inside out 2 budget: $200M")."""
+        seen = Counter(name for names in names_by_note for name in set(names) if len(name.split()) >= 2)
+        self.known_names = {tuple(name.split()) for name, count in seen.items() if count >= 2}
+
+    def _name_in_lower_case(self, text: str) -> str | None:
+        if not self.known_names or not text:
+            return None
+        written = [w.strip(".,:;*()'’\"") for w in text.split()]
+        words = [w.lower() for w in written]
+        found = None
+        for size in (4, 3, 2):
+            for i in range(len(words) - size + 1):
+                # written capitalised, the name finder has seen it and decided
+                if tuple(words[i : i + size]) in self.known_names and not all(
+                    w[:1].isupper() or not w[:1].isalpha() for w in written[i : i + size]
+                ):
+                    found = " ".join(words[i : i + size])  # the last one, nearest the number
+            if found:
+                return found
+        return None
 
 
 _MODIFIER_LEMMAS = frozenset(lemma(w) for w in MODIFIER_WORDS if " " not in w)
