@@ -834,3 +834,33 @@ def test_a_name_the_kb_writes_capitalised_is_found_in_lower_case(make_kb):
     files["b.md"] = note("Festival review", "The festival drew 41,000 visitors in 2024.")
     files["a.md"] = note("Festival opens", "In 2024 the Harbour Lights Festival had a budget of $1.6M.")
     assert conflicts_of(make_kb, files) == []
+
+
+def test_a_span_of_months_without_a_year_is_read_by_the_notes_date():
+    from datetime import date
+
+    from kb.conflicts.periods import find_times
+
+    [mention] = find_times("In November and December the mill spent £30K a month.", date(2026, 1, 20))
+    assert (mention.when.grain, mention.when.label) == ("window", "2025-11 to 2025-12")
+    [mention] = find_times("Output fell in March.", date(2026, 1, 20))
+    assert mention.when.label == "2025-03"  # the latest March by the note's date
+    [mention] = find_times("Output fell in March.", date(2026, 1, 20), 2024)
+    assert mention.when.label == "2024-03"  # a year the note is about wins
+
+
+def test_a_claims_months_are_read_by_the_day_it_was_written(make_kb):
+    claim = (
+        "---\ntype: claim\ncreated: 2026-01-22\n---\n# Brora Mill spent more than it raised\n\n"
+        "In November and December Brora Mill spent roughly £30K a month on wages.\n"
+    )
+    files = {
+        "claims/brora.md": claim,
+        "a.md": note(
+            "Brora Mill quarterly report",
+            "Brora Mill spent £21K a month on wages in November and December 2025.",
+            "2026-01-10",
+        ),
+    }
+    found = conflicts_of(make_kb, files)
+    assert [sorted(float(s.value) for s in c.sides) for c in found] == [[21000.0, 30000.0]]

@@ -405,7 +405,7 @@ class Normaliser:
         # -- time
         time_key = (
             sentence,
-            note.anchor if note.anchor_field == "date" else None,
+            note.anchor,  # a writer's "last year" and "in November" are by the day they wrote
             _context_year(fact) or note.year,
             note.fiscal_year,
         )

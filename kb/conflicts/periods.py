@@ -104,6 +104,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     ("iso_day", re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-([0-3]\d)\b")),
     ("iso_month", re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])\b(?![-/]\d)")),  # "2026-01", a timeline's month
+    ("month_span", re.compile(rf"\b{_MONTH}\s+(?:and|to|through|-|–)\s+{_MONTH}(?:,?\s+{_Y})?\b", re.I)),
     ("month", re.compile(rf"\b{_MONTH}\s+{_Y}\b", re.I)),
     (
         "year_end",
@@ -172,7 +173,7 @@ def find_times(
         for match in pattern.finditer(sentence):
             if any(taken[match.start() : match.end()]):
                 continue
-            when = _when(kind, match, anchor, year_hint)
+            when = _when(kind, match, anchor, year_hint, context_year)
             if kind in ("full_year", "fiscal_plain") and fiscal_year is not None:
                 when = fiscal_when(fiscal_year)
             if when is None:
@@ -191,8 +192,27 @@ def find_times(
     return found
 
 
-def _when(kind: str, m: re.Match, anchor: date | None, year_hint: int | None) -> When | None:
+def _past_year(month: int, anchor: date | None, context_year: int | None) -> int | None:
+    """The year of a month named without one: the note's context year, else its latest occurrence
+    by the note's date ("in November" in a note of January 2026 is November 2025)."""
+    if context_year is not None:
+        return context_year
+    if anchor is None:
+        return None
+    return anchor.year if month <= anchor.month else anchor.year - 1
+
+
+def _when(
+    kind: str, m: re.Match, anchor: date | None, year_hint: int | None, context_year: int | None = None
+) -> When | None:
     g = m.groups()
+    if kind == "month_span":
+        first, last = MONTHS[g[0].lower().rstrip(".")], MONTHS[g[1].lower().rstrip(".")]
+        year = int(g[2]) if g[2] else _past_year(last, anchor, context_year)
+        if year is None or last <= first:
+            return None
+        start, end = month_index(year, first), month_index(year, last)
+        return When("window", start, end, "", f"{year}-{first:02d} to {year}-{last:02d}")
     if kind == "fiscal_part":
         return fiscal_when(_year(g[1]), g[0].upper())
     if kind == "fiscal_part_words":
@@ -254,13 +274,14 @@ def _when(kind: str, m: re.Match, anchor: date | None, year_hint: int | None) ->
         index = month_index(int(g[1]), MONTHS[g[0].lower().rstrip(".")])
         return When("month", index, index, "", f"{int(g[1])}-{MONTHS[g[0].lower().rstrip('.')]:02d}")
     if kind == "bare_month":
-        if year_hint is None:
-            return None
         month = MONTHS[g[0].lower().rstrip(".")]
+        year = _past_year(month, anchor, context_year) if (anchor or context_year) else year_hint
+        if year is None:
+            return None
         if g[0].lower() == "may" and m.group(0)[-3:] == "may":
             return None  # "by may", the verb
-        index = month_index(year_hint, month)
-        return When("month", index, index, "", f"{year_hint}-{month:02d}")
+        index = month_index(year, month)
+        return When("month", index, index, "", f"{year}-{month:02d}")
     if kind == "year_end":
         year = int(g[0]) if g[0] else (int(g[1]) if g[1] else None)
         if year is None and anchor is not None:
