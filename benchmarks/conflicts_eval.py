@@ -8,6 +8,8 @@ non_conflicts) and its inputs: `sources/` (ingested with `kb ingest`), `claims/`
 set and every command runs as a user would run it, in a subprocess. Sets:
 
 - `own`    benchmarks/conflicts-own: written for this repo in domains no other set covers;
+- `holdout` benchmarks/conflicts-holdout: written later, labelled before kb ever ran on it, scored
+           once and not tuned on (a port, a football club, a library service);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex: unlabelled, so only the number of cards and the time.
@@ -34,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
 SETS = {
     "own": HERE / "conflicts-own",
+    "holdout": HERE / "conflicts-holdout",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
