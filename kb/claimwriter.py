@@ -223,13 +223,19 @@ def _standalone(clause: str, year: int | None) -> str | None:
 
 def _with_time(title: str, facts) -> str:
     """A title that states no year takes the one its paragraph or document gave its figures."""
-    if _YEAR.search(title):
-        return title
+    if _YEAR.search(title) or _PRESENT_TIME.search(title):
+        return title  # "now has 91,000 members" is as of the source's day, not of its year
     for fact in facts:
         period = fact.period or ""
+        if fact.period_source == "document" and _PRESENT_TENSE.search(title):
+            continue  # the year a source mostly writes about is no date for what it says is so
         if fact.period_source in ("paragraph", "heading", "document") and re.fullmatch(r"(?:19|20)\d\d", period):
             return f"{title} in {period}"
     return title
+
+
+_PRESENT_TIME = re.compile(r"\b(?:now|currently|today|so far|to date|as of|at present|yet)\b", re.I)
+_PRESENT_TENSE = re.compile(r"\b(?:has|have|is|are|remains|stands)\b", re.I)
 
 
 def _paragraph_sentences(lines: list[str], by_sentence: dict) -> dict[str, list[str]]:

@@ -72,3 +72,14 @@ def test_a_clipping_without_blank_lines_keeps_its_headline_out_of_the_claim():
     assert titles(text, "2026-02-02") == [
         "The Solent ferry raised its adult fare to $9.40 in 2026, compared with $8.10 in 2025"  # "a year earlier"
     ]
+
+
+def test_what_a_source_says_is_so_now_gets_no_year_from_the_rest_of_it():
+    text = (
+        "In 2024 the choir school taught 212 pupils, and 31 of them sat grade exams in 2024.\n\n"
+        "The school now has 240 pupils on its roll.\n\n"
+        "The choir school has 18 teachers.\n"
+    )
+    found = titles(text, "2025-04-02")
+    assert "The school now has 240 pupils on its roll" in found
+    assert "The choir school has 18 teachers" in found  # present tense: not "in 2024"

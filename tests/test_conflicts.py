@@ -864,3 +864,46 @@ def test_a_claims_months_are_read_by_the_day_it_was_written(make_kb):
     }
     found = conflicts_of(make_kb, files)
     assert [sorted(float(s.value) for s in c.sides) for c in found] == [[21000.0, 30000.0]]
+
+
+def test_a_season_or_school_year_is_a_year_ending_in_its_second_number():
+    from kb.conflicts.periods import find_times
+
+    assert [m.when.label for m in find_times("Fees rose in the 2023-24 school year.")] == ["FY2024"]
+    assert [m.when.label for m in find_times("It lost money in the first half of 2024-25.")] == ["H1 FY2025"]
+    assert [m.when.label for m in find_times("From 2019-21 the zoo was shut.")] == ["2019"]  # two years, not one
+
+
+def test_a_season_and_the_year_ended_in_june_are_one_year(make_kb):
+    files = {
+        "a.md": note(
+            "Lindow Zoo accounts", "For the year ended 30 June 2024, Lindow Zoo reported revenue of £12.4 million."
+        ),
+        "b.md": note("Lindow Zoo news", "Lindow Zoo's turnover reached £14.2 million in the 2023-24 season."),
+    }
+    found = conflicts_of(make_kb, files)
+    assert [(c.period, sorted(float(s.value) for s in c.sides)) for c in found] == [
+        ("FY2024", [12400000.0, 14200000.0])
+    ]
+
+
+def test_words_past_a_comma_are_another_items_measure():
+    assert _measure_of("Wages were £8.1 million, 64% of revenue.") == "wage"
+    assert _measure_of("Grants were £2.0 million in 2024.") == "~grant"
+
+
+def test_a_capitalised_word_inside_a_sentence_names_a_category_not_a_measure():
+    assert _measure_of("The chart then puts Reptiles at 21.5%.") not in ("~reptil", "~reptile")
+    assert _measure_of("Reptiles were 21.5% of visits.") == "visit"
+
+
+def test_a_titles_first_capital_is_no_name_when_the_kb_writes_it_in_lower_case(make_kb):
+    files = {
+        "a.md": note(
+            "Record season for Lindow Zoo",
+            "Lindow Zoo sold 412,000 tickets in 2024, a record for the zoo.",
+        ),
+        "b.md": note("Lindow Zoo in 2024", "In 2024 Lindow Zoo sold 380,000 tickets."),
+    }
+    found = conflicts_of(make_kb, files)
+    assert [c.subject for c in found] == ["lindow zoo"]

@@ -32,7 +32,8 @@ from .score import Decision, decide
 from .sides import AGREE, compare, gap, interval
 
 _SITE = re.compile(r"https?://(?:www\.)?([^/.]+)")
-_IN_YEAR = re.compile(r"\b(?:in|during|for|of|full-year|calendar)\s+((?:19|20)\d\d)\b(?!\s*(?:to|-))")
+_IN_YEAR = re.compile(r"\b(?:in|during|for|of|full-year|calendar)\s+((?:19|20)\d\d)\b(?!\s*(?:to|-))", re.I)
+_LAST_YEAR = re.compile(r"\blast\s+year\b", re.I)
 
 
 def entity_index(kb: KnowledgeBase) -> EntityIndex:
@@ -64,7 +65,8 @@ def _entity_name(name: str) -> str:
 _FISCAL_MENTION = re.compile(
     r"\b(?:FY\s?'?(\d{2}(?:\d{2})?)\b|fiscal(?:\s+year)?\s+((?:19|20)\d\d)\b|(?:the\s+)?(?:fiscal|financial)\s+year"
     r"|(?:year|months)\s+(?:to|through|ending|ended)\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|"
-    r"August|September|October|November)\b)",
+    r"August|September|October|November)\b"
+    r"|(?<![\w-])(?:19|20)\d\d\s?[/–-]\s?(\d\d)(?![\d-]))",
     re.I,
 )
 
@@ -85,7 +87,12 @@ def _fiscal_year(mentions: Counter | None, anchor) -> int | None:
 
 
 def note_contexts(
-    kb: KnowledgeBase, facts: list[Fact], index: EntityIndex, is_word=None, body_names: dict | None = None
+    kb: KnowledgeBase,
+    facts: list[Fact],
+    index: EntityIndex,
+    is_word=None,
+    body_names: dict | None = None,
+    title_word=None,
 ) -> dict[str, NoteContext]:
     """Per note: its title, date, publishers, main entity, year and fiscal year; `body_names`, when
     given, receives the names each note's numeric sentences mention."""
@@ -102,9 +109,20 @@ def note_contexts(
                 names_by_note[fact.path][index.resolve(surface)] += 1
         years_by_note[fact.path].update(_IN_YEAR.findall(fact.sentence))
         for found in _FISCAL_MENTION.finditer(fact.sentence):
-            fiscal_by_note[fact.path][found.group(1) or found.group(2) or ""] += 1
+            fiscal_by_note[fact.path][found.group(1) or found.group(2) or found.group(3) or ""] += 1
     if body_names is not None:
         body_names.update(names_by_note)
+    anchors = {}
+    for fact in facts:
+        if fact.path not in anchors:
+            fields = kb.notes[fact.path].fields if fact.path in kb.notes else {}
+            anchors[fact.path] = parse_date(fields.get("date")) if isinstance(fields, dict) else None
+    for path, sentence in seen:
+        anchor = anchors.get(path)
+        if anchor is not None:
+            for _ in _LAST_YEAR.finditer(sentence):
+                # "moved a record 4.28 million TEU last year" in a note of February 2025 is about 2024
+                years_by_note[path][str(anchor.year - 1)] += 1
     contexts = {}
     for path, note in kb.notes.items():
         fields = note.fields if isinstance(note.fields, dict) else {}
@@ -133,7 +151,7 @@ def note_contexts(
             )
         mentioned = names_by_note.get(path, Counter())
         title = strip_masthead(title, publishers)
-        main = note_subject(title, mentioned, index, entity_name, publishers)
+        main = note_subject(title, mentioned, index, entity_name, publishers, title_word)
         names = set(mentioned) | {index.resolve(surface) for surface in _names(title)}
         if main:
             names.add(main)
@@ -143,7 +161,7 @@ def note_contexts(
         if fiscal_mentions is not None or path in names_by_note:
             fiscal_mentions = fiscal_mentions or Counter()
             for found in _FISCAL_MENTION.finditer(title or ""):
-                fiscal_mentions[found.group(1) or found.group(2) or ""] += 1
+                fiscal_mentions[found.group(1) or found.group(2) or found.group(3) or ""] += 1
         fiscal = _fiscal_year(fiscal_mentions, anchor)
         contexts[path] = NoteContext(
             path,
@@ -165,7 +183,7 @@ def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
     normaliser = Normaliser(index, kb.config.conflict_aliases)
     normaliser.learn_short_forms(sorted({f.sentence for f in facts}))
     body_names: dict[str, Counter] = {}
-    contexts = note_contexts(kb, facts, index, normaliser.is_word, body_names)
+    contexts = note_contexts(kb, facts, index, normaliser.is_word, body_names, normaliser.written_in_lower_case)
     normaliser.learn_names(body_names.values())
     norms = _normalise_all(normaliser, facts, contexts)
     # A counted noun with no measure word takes the measure the same note states for it elsewhere:

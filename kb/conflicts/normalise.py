@@ -77,7 +77,7 @@ _DOWN = re.compile(
 _NOT_WORD = re.compile(r"[\W_]+")
 _HARD_BREAK = re.compile(r";|\s[—–]\s|\b(?:while|whereas|but|although|though|versus|vs\.?|against)\b|\.\s", re.I)
 _MID_CAPITAL = re.compile(r"(?<=[\w,;)] )[A-Z][A-Za-z]+\b")
-_LOWER_WORD = re.compile(r"(?:(?<=\s)|^)[a-z][a-z]+(?=[\s,.;:!?)]|$)")
+_LOWER_WORD = re.compile(r"(?:(?<=\s)|^)[a-z][a-z]+(?:-[a-z]+)*(?=[\s,.;:!?)]|$)")
 COMMON_WORD_USES = 3  # distinct sentences writing a word in lower case before its capitalised form is a word
 _COMMA_ASIDE = re.compile(
     r",\s*(?:before|after|including|excluding|net of|not counting|such as|like|compared with)\b[^,]*,", re.I
@@ -134,6 +134,7 @@ class Norm:
     document: str = ""  # the note, or the first of its copies (a source kept in inbox/ and archive/)
     event_dates: int = 0  # for an event: on how many dates the KB records one of this subject and measure
     tallies: frozenset[tuple[str, int]] = frozenset()  # other counts in the sentence: "six ICOs" -> (ico, 6)
+    running: bool = False  # a running count as of the day: "has now destroyed 240 structures"
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -209,7 +210,7 @@ def strip_masthead(title: str, publishers) -> str:
 
 
 def note_subject(
-    title: str, body_names: Counter, index: EntityIndex, entity_name: str | None, publishers
+    title: str, body_names: Counter, index: EntityIndex, entity_name: str | None, publishers, is_word=None
 ) -> str | None:
     """The note's main entity: an entity note's own name; else the most mentioned name of the title
     and body (title names count three times); publishers and places of dateline excluded."""
@@ -219,8 +220,12 @@ def note_subject(
     for name, count in body_names.items():
         counts[name] += count
     title = strip_masthead(title, publishers)
-    for surface in _names(title):
-        counts[index.resolve(surface)] += 5
+    for position, surface in enumerate(_names(title)):
+        # a title's first word is capitalised as a title's: "Record year for Kestrel Bay port"
+        first = position == 0 and " " not in surface and title.lstrip(" \"'“#").startswith(surface)
+        counts[index.resolve(surface)] += (
+            1 if first and not surface.isupper() and is_word is not None and is_word(surface) else 5
+        )
     in_title = {index.resolve(surface) for surface in _names(title)}
     for publisher in publishers:
         # a company's own report is about the company, unless its title names something else:
@@ -323,6 +328,15 @@ class Normaliser:
                     long = " ".join(_name_words(" ".join(tail)))
                     if long and canonical_name(short) not in self.index.names:
                         self.index.add(self.index.resolve(long), [short])
+
+    def written_in_lower_case(self, name: str) -> bool:
+        """A one-word name the KB writes in lower case anywhere, and knows as no entity: at the start
+        of a title it is the title's capital ("Record year for…", "E-book loans were…")."""
+        return (
+            len(name.split()) == 1
+            and self.lower_use[name.lower()] >= 1
+            and canonical_name(name) not in self.index.names
+        )
 
     def is_word(self, name: str) -> bool:
         """A one-word name the KB also writes in lower case is a word ("Skip", "Likes")."""
@@ -516,6 +530,7 @@ class Normaliser:
             note_names=note.names,
             document=fact.path,
             tallies=_tallies(sentence, start, end),
+            running=bool(_RUNNING.search(clause)),
             note_date=note.anchor if note.anchor_field == "date" else None,
             reasons=reasons,
         )
@@ -579,7 +594,14 @@ class Normaliser:
                     concept = _PHRASES.get(tuple(words[i : i + size]))
                     if concept:
                         return concept, 1.0, modifiers, " ".join(surfaces[i : i + size]).lower()
-        lemmas_after = [lemma(t[2]) for t in after[:3]]  # the counted noun, a verb after it ("iPhones shipped")
+        # the counted noun, a verb after it ("iPhones shipped"); not past a comma or another number,
+        # where the words are another item's ("Wages were £61.2 million, 71% of revenue")
+        reach, previous_end = 0, fact_start + len(fact.text)
+        for token in after[:3]:
+            if _LIST_BREAK.search(sentence, previous_end, token[0]) or token[2][0].isdigit():
+                break
+            reach, previous_end = reach + 1, token[1]
+        lemmas_after = [lemma(t[2]) for t in after[:reach]]
         counted = _counted_noun(after, fact_start + len(fact.text), sentence) if fact.unit in _COUNT_UNITS else None
         if counted and (_PHRASES.get((lemma(counted),)) or self.learned.get(lemma(counted))):
             counted = None  # a vocabulary word: the search below finds it
@@ -615,18 +637,22 @@ class Normaliser:
             return best[1], 0.85, modifiers, best[3]
         # no vocabulary: the noun right after the number ("40 lorries"), else the nearest noun before
         # it ("Leakage fell 9%"); a word after another preposition is another phrase's
-        after_noun = lemmas_after[:2] if lemmas_after[:1] == ["of"] else lemmas_after[:1]  # "62% of nurses"
-        for lemmas in (after_noun, list(reversed(lemmas_before[-3:]))):
-            for word in lemmas:
-                if (
-                    word
-                    and word[0].isalpha()
-                    and word not in NOT_MEASURES
-                    and word not in CHANGE_WORDS
-                    and word not in _NOT_GUESSED
-                    and len(word) > 2
-                ):
-                    return "~" + word, 0.4, modifiers, word
+        reach = 2 if lemmas_after[:1] == ["of"] else 1  # "62% of nurses"
+        # a capitalised word inside a sentence names a category, not a measure: "Cable (27.2%)"
+        nearby = [*after[: min(reach, len(lemmas_after))], *reversed(before[-3:])]
+        for token in nearby:
+            word = lemma(token[2])
+            if token[2][:1].isupper() and sentence[: token[0]].strip(' -*•#>"“'):
+                continue
+            if (
+                word
+                and word[0].isalpha()
+                and word not in NOT_MEASURES
+                and word not in CHANGE_WORDS
+                and word not in _NOT_GUESSED
+                and len(word) > 2
+            ):
+                return "~" + word, 0.4, modifiers, word
         return None, 0.0, modifiers, ""
 
     def _subject(self, sentence, clause_start, clause_end, start, end, note):
@@ -760,6 +786,9 @@ _MODIFIER_PATTERN = re.compile(
 )
 _CUMULATIVE = re.compile(r"\b(?:in total since|total since|to date|all[- ]time|lifetime|cumulative(?:ly)?)\b", re.I)
 _NAME_BEFORE_BRACKET = re.compile(r"(?<![\w@])([A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})\s*\(\s*[~≈]?$")
+_RUNNING = re.compile(
+    r"\b(?:now|so far|to date|as of (?:today|now)|(?:has|have) (?:now |so far |already )?\w+ed)\b", re.I
+)
 _ANAPHOR = re.compile(
     r"\b(?:the\s+(?:company|firm|group|program|programme|country|nation|city|state|agency|bank|fund|project|"
     r"protocol|platform|network|business|organi[sz]ation|government|university|school|hospital|airline)(?:'s|’s)"
@@ -795,7 +824,10 @@ def table_row(fact: Fact) -> bool:
     return len(_WORD.findall(fact.sentence)) < 2 * values
 
 
-_NOT_GUESSED = frozenset({"full", "whole", "entire", "fiscal", "financial", "calendar", "year-on-year"})
+_NOT_GUESSED = frozenset(
+    lemma(w)
+    for w in "full whole entire fiscal financial calendar year-on-year was were is are be been has have had".split()
+)
 _COUNT_UNITS = frozenset({"", "count"})
 _LEADS_TO_NUMBER = frozenset(
     lemma(w) for w in "of about around nearly almost roughly approximately some over under just more than up to".split()

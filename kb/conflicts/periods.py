@@ -80,6 +80,13 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("fiscal_part", re.compile(rf"\b(Q[1-4]|H[12])\s*(?:of\s+)?FY\s?{_YY}\b", re.I)),
     ("fiscal_part_words", re.compile(rf"\b{_ORD}[\s-](quarter|half)\s+of\s+(?:fiscal|FY)\s*(?:year\s+)?{_YY}\b", re.I)),
     ("fiscal", re.compile(rf"\b(?:FY|fiscal(?:\s+year)?|financial\s+year)\s?{_YY}(?:\s?[/-]\s?\d\d(?!\d))?\b", re.I)),
+    # "the first half of 2024-25", "2023-24" (a season, a school or financial year): a year that
+    # ends in the second number, kept as a fiscal year
+    (
+        "span_part_words",
+        re.compile(rf"\b{_ORD}[\s-](quarter|half)\s+of\s+(?:the\s+)?{_Y}\s?[/–-]\s?(\d\d)(?![\d-])", re.I),
+    ),
+    ("span_year", re.compile(rf"(?<![\w$£€.,-]){_Y}\s?[/–-]\s?(\d\d)(?![\d%-]|,\d|\.\d)")),
     (
         "window",
         re.compile(
@@ -218,6 +225,14 @@ def _when(
     if kind == "fiscal_part_words":
         part = ("Q" if g[1].lower() == "quarter" else "H") + str(ORDINALS[g[0].lower()])
         return fiscal_when(_year(g[2]), part)
+    if kind in ("span_year", "span_part_words"):
+        *part, first, second = g
+        year = (int(first) // 100) * 100 + int(second)
+        if year != int(first) + 1:
+            return None  # "2019-21": two years, not one that straddles them
+        if part:
+            return fiscal_when(year, ("Q" if part[1].lower() == "quarter" else "H") + str(ORDINALS[part[0].lower()]))
+        return fiscal_when(year)
     if kind == "fiscal":
         year = _year(g[0])
         # "FY2024/25" and "fiscal 2024-25" name the year that ends in the second number

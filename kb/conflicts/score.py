@@ -235,7 +235,7 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.reasons.append("an event, no time stated")
     elif a.when_source == "note date" and b.when_source == "note date":
         apart = _days_apart(a, b)
-        if apart and (_RUNNING.search(fa.sentence) or _RUNNING.search(fb.sentence)):
+        if apart and (a.running or b.running):
             # "the fire has now destroyed 240 structures": a running count as of each note's day
             d.score -= 2.5
             d.reasons.append(f"a running count, in notes dated {apart} days apart")
@@ -346,9 +346,6 @@ def _tail(a: str, b: str) -> bool:
     return 2 <= len(short) < len(long) and long[-len(short) :] == short and len(" ".join(short)) >= 10
 
 
-_RUNNING = re.compile(
-    r"\b(?:now|so far|to date|as of (?:today|now)|(?:has|have) (?:now |so far |already )?\w+ed)\b", re.I
-)
 _DIGITS = re.compile(r"\d+")
 
 

@@ -64,7 +64,9 @@ def _lemma(word: str) -> str:
 # treasury at year-end), "event" (happens once: an ICO's raise, a film's budget), "rate".
 # Phrases of several words are matched before single words.
 CONCEPTS: dict[str, tuple[str, str]] = {
-    "revenue": ("flow", "revenue turnover sale takings top-line billing bookings"),
+    "revenue": ("flow", "revenue turnover sale takings top-line bookings"),
+    # "income" is revenue to a club and profit to an accountant ("net income", "other income")
+    "income": ("flow", "income"),
     "profit": ("flow", "profit earnings net-income pat profit-after-tax pre-tax-profit ebitda ebit earned"),
     "loss": ("flow", "loss deficit shortfall writedown write-down"),
     "spending": ("flow", "spending spend expenditure outlay burn burn-rate opex cost expense"),
@@ -104,7 +106,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "gross": ("flow", "gross grossed box-office worldwide-gross domestic-gross cume"),
     "budget": ("event", "budget production-budget cost-to-make"),
     "opening": ("event", "opening opened debut debuted opening-weekend"),
-    "treasury": ("stock", "treasury reserve cash cash-balance holding war-chest runway-cash"),
+    "treasury": ("stock", "treasury reserve cash cash-balance war-chest runway-cash"),
     "tvl": ("stock", "tvl total-value-locked deposit"),
     "load-factor": ("flow", "load-factor occupancy"),
     "margin": ("flow", "margin gross-margin operating-margin"),
@@ -123,9 +125,11 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "buyback": ("event", "buyback repurchase"),
     "fleet": ("stock", "fleet aircraft vehicle-fleet"),
     "store": ("stock", "store outlet branch location"),
-    "charger": ("stock", "charger charging-port charging-point port charging-station"),
+    "charger": ("stock", "charger charging-port charging-point charging-station"),  # not "port": a harbour
     "vehicle-sale": ("flow", "registration vehicle-sold car-sold ev-sold"),
-    "wage": ("stock", "wage salary pay earnings-per-hour"),
+    "wage": ("stock", "wage salary pay earnings-per-hour wage-bill payroll"),
+    "attendance": ("flow", "attendance crowd spectator"),
+    "lending": ("flow", "loan lent lend lending checkout"),
     "rent": ("stock", "rent rental"),
     "yield": ("stock", "bond-yield gilt-yield treasury-yield"),
     "temperature": ("stock", "temperature warming"),
@@ -242,6 +246,7 @@ NOT_NAMES = frozenset(
     domestic international opening budget including excluding about around nearly almost over under up down
     approx approximately roughly some estimated estimates vendor vendors units unit shipments shipment
     growth inflation unemployment gdp cpi cpih usd eur gbp sol usdc usdt eth btc treasury spending
+    annual quarterly monthly review newsletter accounts statement bulletin release
     """.split()
 )
 REPORTING_VERBS = re.compile(
