@@ -9,7 +9,9 @@ set and every command runs as a user would run it, in a subprocess. Sets:
 
 - `own`    benchmarks/conflicts-own: written for this repo in domains no other set covers;
 - `holdout` benchmarks/conflicts-holdout: written later, labelled before kb ever ran on it, scored
-           once and not tuned on (a port, a football club, a library service);
+           once, then tuned on (a port, a football club, a library service);
+- `holdout2` benchmarks/conflicts-holdout2: written after that, labelled first, not tuned on (a wine
+           region, a city's housing, a game studio);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex: unlabelled, so only the number of cards and the time.
@@ -37,6 +39,7 @@ SHARED = HERE.parent.parent / "shared"
 SETS = {
     "own": HERE / "conflicts-own",
     "holdout": HERE / "conflicts-holdout",
+    "holdout2": HERE / "conflicts-holdout2",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
