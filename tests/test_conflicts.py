@@ -752,11 +752,11 @@ def test_a_number_counts_its_own_noun_not_a_measure_word_near_it():
     assert _measure_of("Vellmar shipped 40,000 units in 2024.") == "shipment"  # "units" names nothing
 
 
-def _measure_of(sentence: str) -> str | None:
+def _measure_of(sentence: str, index: int = 0) -> str | None:
     from kb.conflicts.normalise import EntityIndex, Normaliser, NoteContext
 
     context = NoteContext("n.md", "t", "source", None, "date", None, frozenset())
-    return Normaliser(EntityIndex()).normalise(fact(sentence), context).concept
+    return Normaliser(EntityIndex()).normalise(fact(sentence, index), context).concept
 
 
 def test_the_full_year_in_a_note_reporting_by_fiscal_year_is_that_fiscal_year(make_kb):
@@ -907,3 +907,15 @@ def test_a_titles_first_capital_is_no_name_when_the_kb_writes_it_in_lower_case(m
     }
     found = conflicts_of(make_kb, files)
     assert [c.subject for c in found] == ["lindow zoo"]
+
+
+def test_a_plural_noun_after_one_adjective_is_what_is_counted_and_worth_links_back():
+    assert _measure_of("Dunmore built 4,860 new footbridges in 2024.") == "footbridg"  # the lemma
+    assert _measure_of("Cider exports reached 9.1 million litres in 2024, worth £41 million.", 1) == "export"
+
+
+def test_last_years_figure_is_a_reference_not_the_notes_year():
+    from kb.conflicts.engine import _LAST_YEAR
+
+    assert _LAST_YEAR.search("They moved 4.28 million TEU last year.")
+    assert not _LAST_YEAR.search("Last year's harvest was 52,000 tonnes.")

@@ -33,7 +33,7 @@ from .sides import AGREE, compare, gap, interval
 
 _SITE = re.compile(r"https?://(?:www\.)?([^/.]+)")
 _IN_YEAR = re.compile(r"\b(?:in|during|for|of|full-year|calendar)\s+((?:19|20)\d\d)\b(?!\s*(?:to|-))", re.I)
-_LAST_YEAR = re.compile(r"\blast\s+year\b", re.I)
+_LAST_YEAR = re.compile(r"\b(last)\s+year\b(?!['’]s)", re.I)  # not "last year's harvest": a reference
 
 
 def entity_index(kb: KnowledgeBase) -> EntityIndex:
@@ -120,9 +120,10 @@ def note_contexts(
     for path, sentence in seen:
         anchor = anchors.get(path)
         if anchor is not None:
-            for _ in _LAST_YEAR.finditer(sentence):
+            for found in _LAST_YEAR.finditer(sentence):
                 # "moved a record 4.28 million TEU last year" in a note of February 2025 is about 2024
-                years_by_note[path][str(anchor.year - 1)] += 1
+                shift = -1 if found.group(1).lower() == "last" else 0
+                years_by_note[path][str(anchor.year + shift)] += 1
     contexts = {}
     for path, note in kb.notes.items():
         fields = note.fields if isinstance(note.fields, dict) else {}

@@ -795,7 +795,7 @@ _ANAPHOR = re.compile(
     r"|its)\s+(?:[a-z][\w-]*\s+){0,3}[$£€¥]?$",
     re.I,
 )
-_COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit".split())
+_COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit worth".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
 _PLACES = frozenset(PLACE_ALIASES.values())
 _RATE_WINDOW = re.compile(
@@ -843,8 +843,8 @@ _NOT_COUNTED = frozenset(
 
 
 def _counted_noun(after: list[tuple], number_end: int, sentence: str) -> str | None:
-    """The plural noun a number counts, right after it or after one participle ("10.3 million assigned
-    beneficiaries"): "stations", "ACOs"; None for units, scales, verbs and other words."""
+    """The plural noun a number counts, right after it or after one word ("10.3 million assigned
+    beneficiaries", "4,860 new homes"): "stations", "ACOs"; None for units, scales, verbs and other words."""
     for position, token in enumerate(after[:2]):
         word = token[2]
         gap = sentence[(after[position - 1][1] if position else number_end) : token[0]]
@@ -857,7 +857,8 @@ def _counted_noun(after: list[tuple], number_end: int, sentence: str) -> str | N
         base = lemma(word)
         if plural and lowered not in _NOT_COUNTED and base not in NOT_MEASURES and base not in CHANGE_WORDS:
             return word
-        if not (position == 0 and word.islower() and lowered.endswith(("ed", "ing"))):
+        # one word before the noun: a participle ("assigned beneficiaries") or an adjective ("new homes")
+        if not (position == 0 and word.islower() and base not in _LINK_WORDS and lowered not in _NOT_COUNTED):
             return None
     return None
 

@@ -130,6 +130,8 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "wage": ("stock", "wage salary pay earnings-per-hour wage-bill payroll"),
     "attendance": ("flow", "attendance crowd spectator"),
     "lending": ("flow", "loan lent lend lending checkout"),
+    "export": ("flow", "export exported shipped-abroad overseas-sale"),
+    "import": ("flow", "import imported"),
     "rent": ("stock", "rent rental"),
     "yield": ("stock", "bond-yield gilt-yield treasury-yield"),
     "temperature": ("stock", "temperature warming"),
