@@ -80,22 +80,66 @@ def kb_state(config: Config, cache, label: str, options: object = ()) -> tuple[s
 
 
 def check_kb(
-    kb_dir: Path | str | None, select=(), ignore=(), use_cache: bool = True, problem_dicts: bool = True
+    kb_dir: Path | str | None,
+    select=(),
+    ignore=(),
+    use_cache: bool = True,
+    problem_dicts: bool = True,
+    paths: list[str] | None = None,
 ) -> tuple[dict, list[Problem]]:
     """`kb check` as data: (report, problems). With the cache, a KB whose files and settings have not
     changed since the last run gets that run's answer without reading a note. `problem_dicts=False`
     leaves the report's "problems" list empty (text output needs only the Problem objects, and a
-    100,000-note KB has 300,000 of them)."""
+    100,000-note KB has 300,000 of them). `paths` (relative to the KB root; a folder stands for the
+    notes under it) keeps the problems of those notes only, found against the whole KB. Problems a
+    note's `kb-ignore` comments or kb.toml's per-path ignores cover are left out (see kb/suppress.py)."""
     summary, problems = _check_kb(kb_dir, select, ignore, use_cache)
+    if paths is not None:
+        problems = select_paths(problems, paths)
+        summary = recount(summary, problems)
     return {"problems": [problem.to_dict() for problem in problems] if problem_dicts else [], **summary}, problems
+
+
+def select_paths(problems: list[Problem], paths: list[str]) -> list[Problem]:
+    """The problems of these notes (or of notes under these folders), and those naming one of them."""
+    files = {path.strip("/") for path in paths}
+    folders = tuple(path.rstrip("/") + "/" for path in files)
+
+    def chosen(path: str) -> bool:
+        return path in files or path.startswith(folders) or "" in files
+
+    return [p for p in problems if chosen(p.path) or any(chosen(other) for other in p.related)]
+
+
+def recount(report: dict, problems: list[Problem]) -> dict:
+    """A check report's summary with its counts taken from `problems`."""
+    severities = Counter(problem.severity for problem in problems)
+    summary = dict(report["summary"])
+    summary.update(
+        errors=severities.get("error", 0),
+        warnings=severities.get("warning", 0),
+        info=severities.get("info", 0),
+        by_code=dict(sorted(Counter(problem.code for problem in problems).items())),
+    )
+    return {**report, "summary": summary}
+
+
+def _checked(kb: KnowledgeBase, select, ignore) -> tuple[dict, list[Problem]]:
+    from .suppress import apply_suppressions
+
+    problems, suppressed = apply_suppressions(
+        kb.config.root, run_checks(kb, select, ignore), kb.config.compiled_path_ignores
+    )
+    report = check_summary(kb, problems)
+    if suppressed:
+        report["summary"]["suppressed"] = suppressed
+    return report, problems
 
 
 def _check_kb(kb_dir, select, ignore, use_cache: bool) -> tuple[dict, list[Problem]]:
     config = load_config(Path(kb_dir) if kb_dir is not None else None)
     if not use_cache:
-        kb = load_kb(config)
-        problems = run_checks(kb, select, ignore)
-        return check_summary(kb, problems), problems
+        return _checked(load_kb(config), select, ignore)
     from .cache import open_cache
 
     cache = open_cache(config)
@@ -109,8 +153,7 @@ def _check_kb(kb_dir, select, ignore, use_cache: bool) -> tuple[dict, list[Probl
                 cache.close()
                 return answer
     kb = load_kb(config, cache, inventory)  # the files the state was taken of
-    problems = run_checks(kb, select, ignore)
-    report = check_summary(kb, problems)
+    report, problems = _checked(kb, select, ignore)
     if cache is not None:
         cache.remember(state, _check_answer_bytes(report, problems))
         cache.close()
@@ -120,7 +163,7 @@ def _check_kb(kb_dir, select, ignore, use_cache: bool) -> tuple[dict, list[Probl
 def _check_answer_bytes(report: dict, problems: list[Problem]) -> bytes:
     import marshal
 
-    rows = [(p.path, p.line, p.code, p.message, p.severity, p.suggestion, p.related) for p in problems]
+    rows = [(p.path, p.line, p.code, p.message, p.severity, p.suggestion, p.related, p.column) for p in problems]
     return marshal.dumps((report, rows))
 
 

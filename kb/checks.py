@@ -52,7 +52,12 @@ def check_links(kb: KnowledgeBase) -> Iterator[Problem]:
                 }
                 message += f"; {reasons[reason]} [[{title}]]"
             yield Problem(
-                item.source, link.line, "broken-link", message, suggestion=suggestion[0] if suggestion else None
+                item.source,
+                link.line,
+                "broken-link",
+                message,
+                suggestion=suggestion[0] if suggestion else None,
+                column=link.column,
             )
         elif resolution.decided_by == SHORTEST_PATH:
             others_list = [path for path in resolution.candidates if path != resolution.path]
@@ -64,6 +69,7 @@ def check_links(kb: KnowledgeBase) -> Iterator[Problem]:
                 f"{link.raw} matches {len(resolution.candidates)} notes; Obsidian opens the one with "
                 f"the shortest path, {resolution.path} (also: {others}); link with a folder path to choose",
                 related=resolution.candidates,
+                column=link.column,
             )
         elif resolution.rule == "slug":
             yield Problem(
@@ -73,6 +79,7 @@ def check_links(kb: KnowledgeBase) -> Iterator[Problem]:
                 f"{link.raw} matches {resolution.path} only when case, hyphens and punctuation are "
                 f"ignored; Obsidian will not follow it: write [[{_title_of(resolution.path)}]]",
                 suggestion=_title_of(resolution.path),
+                column=link.column,
             )
 
 
@@ -310,7 +317,14 @@ def run_checks(
             continue
         if severity and severity != problem.severity:
             problem = Problem(
-                problem.path, problem.line, problem.code, problem.message, severity, problem.suggestion, problem.related
+                problem.path,
+                problem.line,
+                problem.code,
+                problem.message,
+                severity,
+                problem.suggestion,
+                problem.related,
+                problem.column,
             )
         problems.append(problem)
     return sort_problems(problems)

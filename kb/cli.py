@@ -45,6 +45,13 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
 class ConflictFormat(StrEnum):
     text = "text"
     json = "json"
@@ -125,40 +132,147 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to make a KB (cr
 
 @app.command()
 def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Notes or folders to report on (default: the whole KB); links resolve against all of it."),
+    ] = None,
     kb: KbOption = None,
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text, json, github (workflow annotations) or sarif.")
+    ] = CheckFormat.text,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these codes (comma-separated).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes (comma-separated).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text: hide info-level problems.")] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Report and fail only on problems this baseline file does not hold."),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Write every current problem to this file as the baseline; exit 0."),
+    ] = None,
     no_cache: NoCacheOption = False,
 ):
-    """Every broken link, schema problem and duplicate, with file and line.
+    """Every broken link, schema problem and duplicate, with file, line and column.
 
-    Exit 1 when an error is found (or a warning, with --strict).
+    Exit 1 when an error is found (or a warning, with --strict). Examples:
+
+      kb check                         the whole KB
+      kb check claims/a.md claims/b.md  these notes only (pre-commit)
+      kb check --format github          annotations in a GitHub Actions log
+      kb check --write-baseline .kb-baseline.json, then --baseline .kb-baseline.json: fail on new problems only
     """
-    from .api import check_kb
+    from .api import check_kb, recount
+    from .config import load_config
 
     selected, ignored = _codes(select), _codes(ignore)
     try:
+        config = load_config(kb)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    chosen = _kb_paths(paths, config.root) if paths else None
+    try:
         report, problems = check_kb(
-            kb, selected, ignored, use_cache=not no_cache, problem_dicts=format is ReportFormat.json
+            config.root,
+            selected,
+            ignored,
+            use_cache=not no_cache,
+            problem_dicts=False,
+            paths=chosen,
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
-    if format is ReportFormat.json:
+    root = config.root
+    if write_baseline is not None:
+        from .baseline import write_baseline as write
+
+        count = write(write_baseline, root, problems)
+        typer.echo(f"kb: wrote {count} problems to the baseline {write_baseline}", err=True)
+        raise typer.Exit(EXIT_OK)
+    fixed: list[dict] = []
+    known = 0
+    if baseline is not None:
+        from .baseline import BaselineError, compare, read_baseline
+
+        try:
+            entries = read_baseline(baseline)
+        except BaselineError as exc:
+            raise _fail(str(exc)) from None
+        if chosen is not None:
+            from .api import select_paths
+
+            # the baseline's entries for the notes checked: others are neither fixed nor known
+            wanted = {p.path for p in select_paths([_entry_problem(e) for e in entries], chosen)}
+            entries = [e for e in entries if e.get("path") in wanted]
+        result = compare(root, problems, entries)
+        problems, known, fixed = result.new, result.known, result.fixed
+        report = recount(report, problems)
+        report["summary"]["baseline"] = {"known": known, "fixed": len(fixed)}
+    if format is CheckFormat.json:
+        report["problems"] = [problem.to_dict() for problem in problems]
+        if baseline is not None:
+            report["fixed"] = fixed
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    elif format is CheckFormat.github:
+        from .formats import github_lines
+
+        lines = github_lines(problems, root)
+        for start in range(0, len(lines), OUTPUT_BATCH):
+            typer.echo("\n".join(lines[start : start + OUTPUT_BATCH]))
+        typer.echo(_summary_line(report, known, fixed), err=True)
+    elif format is CheckFormat.sarif:
+        from .baseline import fingerprints
+        from .formats import sarif_log
+
+        typer.echo(json.dumps(sarif_log(problems, root, fingerprints(root, problems)), ensure_ascii=False, indent=1))
     else:
         shown = [problem for problem in problems if not (quiet and problem.severity == "info")]
         for start in range(0, len(shown), OUTPUT_BATCH):  # in batches: 300,000 lines are 100 MB of text
             typer.echo("\n".join(problem.render() for problem in shown[start : start + OUTPUT_BATCH]))
-        summary = report["summary"]
-        typer.echo(
-            f"{summary['notes']} notes, {summary['links']} links: {summary['errors']} errors, "
-            f"{summary['warnings']} warnings, {summary['info']} info"
-        )
+        for entry in fixed[:20]:
+            typer.echo(f"fixed: {entry.get('path')}:{entry.get('line')}: [{entry.get('code')}] {entry.get('message')}")
+        if len(fixed) > 20:
+            typer.echo(f"fixed: and {len(fixed) - 20} more baseline entries")
+        typer.echo(_summary_line(report, known, fixed))
     failing = {"error", "warning"} if strict else {"error"}
     raise typer.Exit(EXIT_FOUND if any(problem.severity in failing for problem in problems) else EXIT_OK)
+
+
+def _summary_line(report: dict, known: int, fixed: list) -> str:
+    summary = report["summary"]
+    line = (
+        f"{summary['notes']} notes, {summary['links']} links: {summary['errors']} errors, "
+        f"{summary['warnings']} warnings, {summary['info']} info"
+    )
+    if summary.get("by_code"):
+        line += " (" + ", ".join(f"{code} {count}" for code, count in summary["by_code"].items()) + ")"
+    if summary.get("suppressed"):
+        line += f"; {summary['suppressed']} suppressed by kb-ignore or per-path ignores"
+    if known or fixed:
+        line += f"; baseline: {known} known problems not shown, {len(fixed)} fixed"
+    return line
+
+
+def _entry_problem(entry: dict):
+    from .problems import Problem
+
+    return Problem(str(entry.get("path", "")), int(entry.get("line") or 0), str(entry.get("code", "")), "")
+
+
+def _kb_paths(paths: list[Path], root: Path) -> list[str]:
+    """Command-line paths as paths relative to the KB root; a path outside the KB or missing is a usage error."""
+    out = []
+    for path in paths:
+        full = path.resolve() if path.is_absolute() else (Path.cwd() / path).resolve()
+        try:
+            relative = full.relative_to(root.resolve())
+        except ValueError:
+            raise _fail(f"{path}: not inside the KB at {root}") from None
+        if not full.exists():
+            raise _fail(f"{path}: no such file or folder")
+        out.append(relative.as_posix() if str(relative) != "." else "")
+    return out
 
 
 @app.command()

@@ -118,11 +118,13 @@ class Config:
     conflict_aliases: dict[str, str] = field(default_factory=dict)  # phrase -> "modifiers measure"
     conflict_window: Decimal = Decimal("0.25")  # values further apart than this are different things
     conflict_resolutions: str = "conflict-resolutions.toml"
+    path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # [check.per-path-ignores]: glob -> codes
     _compiled: list = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._compiled = [(glob_to_regex(glob), kind) for glob, kind in self.type_rules]
         self._excluded = [glob_to_regex(glob) for glob in self.exclude]
+        self.compiled_path_ignores = [(glob_to_regex(glob), frozenset(codes)) for glob, codes in self.path_ignores]
 
     def type_for_path(self, relpath: str) -> str:
         for regex, kind in self._compiled:
@@ -190,10 +192,62 @@ def load_config(kb_dir: Path | None = None) -> Config:
     if not path.is_file():
         return Config(root=root)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+    check_keys(data, text, str(path))
     return config_from_dict(root, data, path)
+
+
+# What kb.toml may hold: table -> its keys (None: any key, as in [types] "glob" = "type").
+KNOWN_KEYS: dict[str, frozenset[str] | None] = {
+    "kb": frozenset({"sources", "claims", "beliefs", "index", "exclude", "types"}),
+    "types": None,
+    "severity": None,  # codes, checked against the catalogue below
+    "schema": None,
+    "beliefs": frozenset({"owners"}),
+    "index": frozenset({"links"}),
+    "conflicts": frozenset({"aliases", "window", "resolutions"}),
+    "check": frozenset({"per-path-ignores"}),
+}
+
+
+def check_keys(data: dict, text: str, where: str) -> None:
+    """Unknown tables and keys are errors with their line and the nearest known name: a typo such as
+    `sourcez =` or `[indx]` would otherwise be ignored without a word."""
+    import difflib
+
+    def fail(name: str, known, table: str | None) -> None:
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(known))}"
+        what = f"[{table}] key {name!r}" if table else f"table [{name}]"
+        raise ConfigError(f"{where}:{_line_of(text, name, table)}: unknown {what}{hint}")
+
+    for table, value in data.items():
+        if table not in KNOWN_KEYS:
+            fail(table, KNOWN_KEYS, None)
+        keys = KNOWN_KEYS[table]
+        if keys is not None and isinstance(value, dict):
+            for key in value:
+                if key not in keys:
+                    fail(key, keys, table)
+
+
+def _line_of(text: str, name: str, table: str | None) -> int:
+    """The line a table header or key is on (the first after its table's header), else 1."""
+    lines = text.splitlines()
+    start = 0
+    if table is not None:
+        for number, line in enumerate(lines):
+            if re.match(rf"\s*\[\s*{re.escape(table)}\s*\]", line):
+                start = number
+                break
+    key = re.compile(rf"\s*(?:\[\s*)?[\"']?{re.escape(name)}[\"']?\s*(?:=|\]|\.)")
+    for number in range(start, len(lines)):
+        if key.match(lines[number]):
+            return number + 1
+    return 1
 
 
 def _strings(value, where: str) -> tuple[str, ...]:
@@ -298,6 +352,19 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
         if not isinstance(conflicts["resolutions"], str) or not conflicts["resolutions"].strip():
             raise ConfigError(f"{where}: [conflicts] resolutions must be a file name")
         config_args["conflict_resolutions"] = conflicts["resolutions"].strip()
+
+    check = data.get("check", {})
+    ignores = check.get("per-path-ignores", {}) if isinstance(check, dict) else None
+    if not isinstance(ignores, dict):
+        raise ConfigError(f'{where}: [check.per-path-ignores] must be a table of "glob" = ["code", ...]')
+    path_ignores = []
+    for glob, codes in ignores.items():
+        codes = _strings(codes, f"{where}: [check.per-path-ignores] {glob!r}")
+        unknown = [code for code in codes if code not in CODES]
+        if unknown:
+            raise ConfigError(f"{where}: [check.per-path-ignores] {glob!r}: unknown check code(s) {', '.join(unknown)}")
+        path_ignores.append((glob, codes))
+    config_args["path_ignores"] = tuple(path_ignores)
     return Config(**config_args)
 
 

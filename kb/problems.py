@@ -45,6 +45,7 @@ class Problem:
     severity: str = ""
     suggestion: str | None = None
     related: tuple[str, ...] = field(default=(), compare=False)
+    column: int = field(default=0, compare=False)  # 1-based; 0 when the problem is of a whole line or note
 
     def __post_init__(self) -> None:
         if not self.severity:
@@ -58,6 +59,8 @@ class Problem:
             "line": self.line,
             "message": self.message,
         }
+        if self.column:
+            data["column"] = self.column
         if self.suggestion is not None:
             data["suggestion"] = self.suggestion
         if self.related:
@@ -65,7 +68,8 @@ class Problem:
         return data
 
     def render(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}[{self.code}] {self.message}"
+        where = f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
+        return f"{where}: {self.severity}[{self.code}] {self.message}"
 
 
 def sort_problems(problems) -> list[Problem]:

@@ -35,8 +35,8 @@ def test_check_text_is_sorted_path_line_severity_code(runner, tmp_path):
     result = runner.invoke(app, ["check", "--kb", str(tmp_path), "--select", "broken-link"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "claims/c.md:2: error[broken-link] [[zzz]] links to a note that does not exist"
-    assert lines[1].startswith("claims/c.md:3: error[broken-link] [[aaa]]")
+    assert lines[0] == "claims/c.md:2:1: error[broken-link] [[zzz]] links to a note that does not exist"
+    assert lines[1].startswith("claims/c.md:3:1: error[broken-link] [[aaa]]")
 
 
 def test_json_output_equals_library_result(runner, tmp_path):
