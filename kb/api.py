@@ -93,21 +93,27 @@ def check_kb(
     100,000-note KB has 300,000 of them). `paths` (relative to the KB root; a folder stands for the
     notes under it) keeps the problems of those notes only, found against the whole KB. Problems a
     note's `kb-ignore` comments or kb.toml's per-path ignores cover are left out (see kb/suppress.py)."""
-    summary, problems = _check_kb(kb_dir, select, ignore, use_cache)
+    summary, problems = _check_kb(kb_dir, select, ignore, use_cache, paths)
     if paths is not None:
         problems = select_paths(problems, paths)
         summary = recount(summary, problems)
     return {"problems": [problem.to_dict() for problem in problems] if problem_dicts else [], **summary}, problems
 
 
-def select_paths(problems: list[Problem], paths: list[str]) -> list[Problem]:
-    """The problems of these notes (or of notes under these folders), and those naming one of them."""
+def path_predicate(paths: list[str]):
+    """A test for "this note is one of these paths or under one of these folders" ("" is the KB)."""
     files = {path.strip("/") for path in paths}
-    folders = tuple(path.rstrip("/") + "/" for path in files)
+    folders = tuple(path + "/" for path in files if path)
 
     def chosen(path: str) -> bool:
         return path in files or path.startswith(folders) or "" in files
 
+    return chosen
+
+
+def select_paths(problems: list[Problem], paths: list[str]) -> list[Problem]:
+    """The problems of these notes (or of notes under these folders), and those naming one of them."""
+    chosen = path_predicate(paths)
     return [p for p in problems if chosen(p.path) or any(chosen(other) for other in p.related)]
 
 
@@ -124,11 +130,12 @@ def recount(report: dict, problems: list[Problem]) -> dict:
     return {**report, "summary": summary}
 
 
-def _checked(kb: KnowledgeBase, select, ignore) -> tuple[dict, list[Problem]]:
+def _checked(kb: KnowledgeBase, select, ignore, paths=None) -> tuple[dict, list[Problem]]:
     from .suppress import apply_suppressions
 
+    focus = path_predicate(paths) if paths is not None else None
     problems, suppressed = apply_suppressions(
-        kb.config.root, run_checks(kb, select, ignore), kb.config.compiled_path_ignores
+        kb.config.root, run_checks(kb, select, ignore, focus=focus), kb.config.compiled_path_ignores
     )
     report = check_summary(kb, problems)
     if suppressed:
@@ -136,16 +143,17 @@ def _checked(kb: KnowledgeBase, select, ignore) -> tuple[dict, list[Problem]]:
     return report, problems
 
 
-def _check_kb(kb_dir, select, ignore, use_cache: bool) -> tuple[dict, list[Problem]]:
+def _check_kb(kb_dir, select, ignore, use_cache: bool, paths=None) -> tuple[dict, list[Problem]]:
     config = load_config(Path(kb_dir) if kb_dir is not None else None)
     if not use_cache:
-        return _checked(load_kb(config), select, ignore)
+        return _checked(load_kb(config), select, ignore, paths)
     from .cache import open_cache
 
     cache = open_cache(config)
     state = inventory = None
     if cache is not None:
-        state, inventory = kb_state(config, cache, "check", (sorted(select), sorted(ignore)))
+        options = (sorted(select), sorted(ignore), sorted(paths) if paths is not None else None)
+        state, inventory = kb_state(config, cache, "check", options)
         remembered = cache.memo(state)
         if remembered is not None:
             answer = _check_answer_from(remembered)
@@ -153,7 +161,7 @@ def _check_kb(kb_dir, select, ignore, use_cache: bool) -> tuple[dict, list[Probl
                 cache.close()
                 return answer
     kb = load_kb(config, cache, inventory)  # the files the state was taken of
-    report, problems = _checked(kb, select, ignore)
+    report, problems = _checked(kb, select, ignore, paths)
     if cache is not None:
         cache.remember(state, _check_answer_bytes(report, problems))
         cache.close()

@@ -257,11 +257,12 @@ def _check_date(note: Note, name: str, value) -> Iterable[Problem]:
     yield Problem(note.path, line, "invalid-value", f"{name} {text!r} is not a date in YYYY-MM-DD form")
 
 
-def check_numeric_conflicts(kb: KnowledgeBase) -> Iterator[Problem]:
-    """numeric-conflict: one problem per fact of each unresolved conflict, pointing at the other side."""
+def check_numeric_conflicts(kb: KnowledgeBase, focus=None) -> Iterator[Problem]:
+    """numeric-conflict: one problem per fact of each unresolved conflict, pointing at the other side.
+    With `focus`, only conflicts with a fact in a focused note (see `run_checks`)."""
     from .conflicts import HARD, find_conflicts
 
-    for conflict in find_conflicts(kb).conflicts:
+    for conflict in find_conflicts(kb, focus=focus).conflicts:
         for side in conflict.sides:
             others = [
                 f"{fact.text!r} in {fact.path}:{fact.line}"
@@ -292,9 +293,15 @@ CHECK_CODES = {
 
 
 def run_checks(
-    kb: KnowledgeBase, select: Iterable[str] = (), ignore: Iterable[str] = (), extra: Iterable[Problem] = ()
+    kb: KnowledgeBase,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    extra: Iterable[Problem] = (),
+    focus=None,
 ) -> list[Problem]:
-    """Every problem in the KB, with the KB's severities applied, filtered by code, sorted."""
+    """Every problem in the KB, with the KB's severities applied, filtered by code, sorted. `focus` (a
+    predicate on note paths) lets the checks that compare notes with each other (numeric conflicts)
+    skip comparisons that involve no focused note; the others check everything, which is cheap."""
     selected = set(select)
     ignored = set(ignore)
     severities = kb.config.severities
@@ -307,7 +314,7 @@ def run_checks(
         ]
         if codes and not wanted:
             continue  # nobody asked for what this check finds: skip its cost (conflicts read every note again)
-        candidates.extend(check(kb))
+        candidates.extend(check(kb, focus) if check is check_numeric_conflicts else check(kb))
     candidates.extend(extra)
     for problem in candidates:
         if (selected and problem.code not in selected) or problem.code in ignored:

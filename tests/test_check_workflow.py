@@ -295,3 +295,23 @@ def test_unknown_config_keys_are_errors_with_line_and_a_suggestion(tmp_path, tom
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
     assert str(caught.value).endswith(expected)
+
+
+def test_paths_keep_the_numeric_conflicts_of_those_notes_found_against_the_whole_kb(runner, tmp_path):
+    def note(title, body):
+        return f'---\ntitle: "{title}"\ndate: 2025-01-10\n---\n{body}\n'
+
+    write_files(
+        tmp_path,
+        {
+            "a.md": note("Orla Mills 2024", "In 2024 Orla Mills sold 41,000 bales."),
+            "b.md": note("Orla Mills results", "In 2024 Orla Mills sold 47,500 bales."),
+            "c.md": note("Tarn Dairy 2024", "In 2024 Tarn Dairy sold 9,100 cheeses."),
+            "d.md": note("Tarn Dairy results", "In 2024 Tarn Dairy sold 8,200 cheeses."),
+        },
+    )
+    args = ["check", "--kb", str(tmp_path), "-f", "json", "--select", "numeric-conflict"]
+    whole = json.loads(run(runner, *args).stdout)["problems"]
+    assert sorted(p["path"] for p in whole) == ["a.md", "b.md", "c.md", "d.md"]
+    one = json.loads(run(runner, *args, str(tmp_path / "a.md")).stdout)["problems"]
+    assert sorted(p["path"] for p in one) == ["a.md", "b.md"]  # the other side of a.md's card, named by it
