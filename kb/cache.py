@@ -9,6 +9,7 @@ or bypassed, never trusted. Output with and without the cache is the same (a tes
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -46,6 +47,11 @@ class Cache:
 
     def _open(self) -> None:
         self.path.parent.mkdir(exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            # as pytest's and ruff's caches do: git never offers the cache for a commit
+            with contextlib.suppress(OSError):
+                ignore.write_text("# created by kb: the cache is local to this machine\n*\n", encoding="utf-8")
         self.db = sqlite3.connect(self.path, timeout=0.2)
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
         self.db.execute(
@@ -237,8 +243,30 @@ def config_fingerprint(config) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
 
 
+KB_MARKERS = (".git", ".obsidian", "sources", "claims", "beliefs", "domains", "inbox", "entities", "notes")
+
+
+def cache_allowed(config) -> bool:
+    """Whether kb may keep `.kb/` in this folder: a KB (a kb.toml, a git work tree, an Obsidian vault,
+    a notes folder, notes at its top), not a folder such as /tmp that `--kb` happened to point at; and
+    `.kb` itself must be a plain folder inside it (a symlink could send writes anywhere)."""
+    root = Path(config.root)
+    folder = root / ".kb"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        return False
+    if config.path is not None:
+        return True
+    names = {config.sources_dir, config.claims_dir, config.beliefs_dir, *KB_MARKERS}
+    if any((root / name).is_dir() for name in names):
+        return True
+    try:  # notes at the top: a folder of notes
+        return any(entry.name.lower().endswith(".md") and entry.is_file() for entry in os.scandir(root))
+    except OSError:
+        return False
+
+
 def open_cache(config) -> Cache | None:
-    if os.environ.get("KB_NO_CACHE"):
+    if os.environ.get("KB_NO_CACHE") or not cache_allowed(config):
         return None
     cache = Cache(config.root, config_fingerprint(config))
     return cache if cache.db is not None else None

@@ -158,3 +158,20 @@ def test_cached_notes_equal_fresh_ones_on_teleo(teleo, tmp_path):
 
     notes, _ = load_notes(load_config(teleo))
     assert all(decode_note(encode_note(note)) == note for note in notes)
+
+
+def test_the_cache_folder_ignores_itself_for_git(root):
+    outputs(root)
+    assert (root / ".kb" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_no_cache_in_a_folder_that_is_no_kb_or_through_a_kb_symlink(tmp_path):
+    deep = write_files(tmp_path / "scratch", {"x/y/a.md": FILES["a.md"], "x/y/b.md": FILES["b.md"]})
+    outputs(deep)
+    assert not (deep / ".kb").exists()  # no kb.toml, no notes folder, no notes at its top
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    kb = write_files(tmp_path / "kb", FILES)
+    (kb / ".kb").symlink_to(elsewhere, target_is_directory=True)
+    first, _ = outputs(kb)
+    assert list(elsewhere.iterdir()) == [] and first["summary"]["notes"] == 3
