@@ -25,7 +25,7 @@ OUTPUT_BATCH = 10_000  # problems rendered and written at a time
 app = typer.Typer(
     help="Check, link and index a claims knowledge base kept as Markdown in git.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -34,8 +34,9 @@ KbOption = Annotated[
     Path | None,
     typer.Option(
         "--kb",
-        help="The KB folder. Default: the nearest folder above with a kb.toml, else the current one.",
+        help="The KB folder. Default: $KB_DIR, else the nearest folder above with a kb.toml, else the current one.",
         file_okay=False,
+        envvar="KB_DIR",
     ),
 ]
 
@@ -108,11 +109,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    kb: KbOption = None,
 ) -> None:
-    """Check, link and index a claims knowledge base kept as Markdown in git."""
+    """Check, link and index a claims knowledge base kept as Markdown in git.
+
+    `kb --kb DIR COMMAND` and `kb COMMAND --kb DIR` are the same; so is KB_DIR=DIR in the environment.
+    """
+    if kb is not None:
+        # the subcommand's own --kb defaults to this one (click reads a subcommand's defaults here)
+        commands = getattr(ctx.command, "commands", {})
+        ctx.default_map = {name: {"kb": str(kb)} for name in commands}
 
 
 @app.command()
@@ -172,15 +182,18 @@ def check(
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     chosen = _kb_paths(paths, config.root) if paths else None
+    from .terminal import spinner
+
     try:
-        report, problems = check_kb(
-            config.root,
-            selected,
-            ignored,
-            use_cache=not no_cache,
-            problem_dicts=False,
-            paths=chosen,
-        )
+        with spinner(f"kb check: reading and checking {config.root.name}/ …"):
+            report, problems = check_kb(
+                config.root,
+                selected,
+                ignored,
+                use_cache=not no_cache,
+                problem_dicts=False,
+                paths=chosen,
+            )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     root = config.root
@@ -227,9 +240,11 @@ def check(
 
         typer.echo(json.dumps(sarif_log(problems, root, fingerprints(root, problems)), ensure_ascii=False, indent=1))
     else:
+        from .terminal import problem_lines
+
         shown = [problem for problem in problems if not (quiet and problem.severity == "info")]
         for start in range(0, len(shown), OUTPUT_BATCH):  # in batches: 300,000 lines are 100 MB of text
-            typer.echo("\n".join(problem.render() for problem in shown[start : start + OUTPUT_BATCH]))
+            problem_lines([problem.render_parts() for problem in shown[start : start + OUTPUT_BATCH]])
         for entry in fixed[:20]:
             typer.echo(f"fixed: {entry.get('path')}:{entry.get('line')}: [{entry.get('code')}] {entry.get('message')}")
         if len(fixed) > 20:
@@ -406,7 +421,10 @@ def index(
     from .api import index_kb
 
     try:
-        _, result = index_kb(kb, out, dry_run=dry_run, use_cache=not no_cache)
+        from .terminal import spinner
+
+        with spinner("kb index: writing pages …"):
+            _, result = index_kb(kb, out, dry_run=dry_run, use_cache=not no_cache)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
@@ -452,7 +470,10 @@ def conflicts(
     from .conflicts import record_resolution, render_markdown, render_text
 
     try:
-        config, report = conflicts_kb(kb, include_resolved=show_all or resolve is not None, use_cache=not no_cache)
+        from .terminal import spinner
+
+        with spinner("kb conflicts: reading, extracting and comparing numbers …"):
+            config, report = conflicts_kb(kb, include_resolved=show_all or resolve is not None, use_cache=not no_cache)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     for problem in report.problems:
@@ -525,7 +546,10 @@ def ingest(
         config = load_config(kb)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
-    report = run_ingest(config, paths, dry_run=dry_run, today=today, domain=domain, claims_file=claims)
+    from .terminal import spinner
+
+    with spinner(f"kb ingest: {len(paths)} input(s) …"):
+        report = run_ingest(config, paths, dry_run=dry_run, today=today, domain=domain, claims_file=claims)
     if format is ReportFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

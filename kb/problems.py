@@ -68,8 +68,12 @@ class Problem:
         return data
 
     def render(self) -> str:
+        return "{}: {}{}".format(*self.render_parts())
+
+    def render_parts(self) -> tuple[str, str, str]:
+        """(location, severity, the rest): the text line in pieces a terminal can colour."""
         where = f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
-        return f"{where}: {self.severity}[{self.code}] {self.message}"
+        return where, self.severity, f"[{self.code}] {self.message}"
 
 
 def sort_problems(problems) -> list[Problem]:

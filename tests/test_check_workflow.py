@@ -315,3 +315,12 @@ def test_paths_keep_the_numeric_conflicts_of_those_notes_found_against_the_whole
     assert sorted(p["path"] for p in whole) == ["a.md", "b.md", "c.md", "d.md"]
     one = json.loads(run(runner, *args, str(tmp_path / "a.md")).stdout)["problems"]
     assert sorted(p["path"] for p in one) == ["a.md", "b.md"]  # the other side of a.md's card, named by it
+
+
+def test_kb_before_the_command_and_kb_dir_in_the_environment(runner, tmp_path):
+    write_files(tmp_path, FILES)
+    before = run(runner, "--kb", str(tmp_path), "check", "-f", "json")
+    after = run(runner, "check", "--kb", str(tmp_path), "-f", "json")
+    from_env = runner.invoke(app, ["check", "-f", "json"], env={"KB_DIR": str(tmp_path)})
+    assert before.exit_code == after.exit_code == from_env.exit_code == 1
+    assert json.loads(before.stdout) == json.loads(after.stdout) == json.loads(from_env.stdout)
