@@ -21,7 +21,7 @@ from . import (
     safepickle,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 CACHE_FILE = "cache.sqlite"
 WRITE_BATCH = 2000  # rows held before they are written: batches are fast, and memory stays bounded
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from .config import DATE_FIELDS, LIST_FIELDS, TEXT_FIELDS
-from .links import FRONTMATTER
+from .links import FRONTMATTER, MARKDOWN
 from .loader import Note
 from .model import KnowledgeBase
 from .problems import CODES, Problem, sort_problems
@@ -81,6 +81,79 @@ def check_links(kb: KnowledgeBase) -> Iterator[Problem]:
                 suggestion=_title_of(resolution.path),
                 column=link.column,
             )
+
+
+def check_anchors(kb: KnowledgeBase) -> Iterator[Problem]:
+    """broken-anchor: `[[Note#Heading]]`, `[[Note#A#B]]`, `[[Note#^block]]`, `[[#Heading]]` and
+    `[text](Note.md#heading)` whose heading or block id the target note does not have."""
+    for item in kb.links:
+        link, resolution = item.link, item.resolution
+        if not link.subpath or resolution.path is None:
+            continue
+        target = kb.notes.get(resolution.path)
+        if target is None or not target.readable:
+            continue  # an attachment ("doc.pdf#page=3") or a note kb could not read
+        missing, suggestion = _missing_anchor(link.subpath, target, markdown=link.kind == MARKDOWN)
+        if missing is None:
+            continue
+        what = "block" if missing.startswith("^") else "heading"
+        name = "this note" if resolution.path == item.source else resolution.path
+        message = f"{link.raw} names a {what} {missing!r} that {name} does not have"
+        if suggestion:
+            message += f"; the closest is {suggestion!r}"
+        yield Problem(item.source, link.line, "broken-anchor", message, suggestion=suggestion, column=link.column)
+
+
+_HEADING_NOISE = re.compile(r"[#|^:%\[\]*_`]+")
+_WIKI_IN_HEADING = re.compile(r"\[\[([^\]|]*\|)?([^\]]*)\]\]")
+_MD_IN_HEADING = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _heading_key(text: str) -> str:
+    """A heading as Obsidian matches a link to it: case and spacing ignored, link syntax and the
+    characters a link cannot carry (# | ^ : %% [[ ]]) dropped, emphasis marks too."""
+    text = _WIKI_IN_HEADING.sub(lambda m: m.group(2), text)
+    text = _MD_IN_HEADING.sub(lambda m: m.group(1), text)
+    return " ".join(_HEADING_NOISE.sub(" ", text).casefold().split())
+
+
+def github_slug(text: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
+    text = _WIKI_IN_HEADING.sub(lambda m: m.group(2), text)
+    text = _MD_IN_HEADING.sub(lambda m: m.group(1), text).strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def _missing_anchor(subpath: str, note: Note, markdown: bool) -> tuple[str | None, str | None]:
+    """(the part of `#…` the note lacks, the closest thing it has), or (None, None) when all is there."""
+    parts = [part.strip() for part in subpath.lstrip("#").split("#") if part.strip()]
+    if not parts:
+        return None, None
+    if parts[0].startswith("^"):
+        block = parts[0][1:]
+        blocks = {b.lower(): b for b in note.blocks}
+        if block.lower() in blocks:
+            return None, None
+        import difflib
+
+        close = difflib.get_close_matches(block.lower(), list(blocks), n=1, cutoff=0.6)
+        return parts[0], ("^" + blocks[close[0]]) if close else None
+    keys = {_heading_key(h): h for h in note.headings}
+    slugs: dict[str, str] = {}
+    for heading in note.headings:
+        slug = github_slug(heading)
+        number = 0
+        while (slug if not number else f"{slug}-{number}") in slugs:
+            number += 1
+        slugs[slug if not number else f"{slug}-{number}"] = heading
+    for part in parts:
+        if _heading_key(part) in keys or (markdown and part.lower() in slugs):
+            continue
+        import difflib
+
+        close = difflib.get_close_matches(_heading_key(part), list(keys), n=1, cutoff=0.6)
+        return part, keys[close[0]] if close else None
+    return None, None
 
 
 def _title_of(path: str) -> str:
@@ -282,9 +355,10 @@ def check_numeric_conflicts(kb: KnowledgeBase, focus=None) -> Iterator[Problem]:
                 )
 
 
-CHECKS = (check_links, check_duplicate_titles, check_schema, check_orphans, check_numeric_conflicts)
+CHECKS = (check_links, check_anchors, check_duplicate_titles, check_schema, check_orphans, check_numeric_conflicts)
 CHECK_CODES = {
     "check_links": ("broken-link", "ambiguous-link", "loose-link"),
+    "check_anchors": ("broken-anchor",),
     "check_duplicate_titles": ("duplicate-title",),
     "check_schema": ("missing-field", "invalid-value", "partial-date", "legacy-field"),
     "check_orphans": ("orphan-note",),

@@ -54,6 +54,8 @@ class Note:
     size: int = 0
     mtime_ns: int = 0
     readable: bool = True
+    headings: tuple[str, ...] = ()  # the body's headings, as written, outside code fences
+    blocks: tuple[str, ...] = ()  # the body's block ids ("^id" at a line's end), without the caret
 
     @property
     def folder(self) -> str:
@@ -229,7 +231,24 @@ def parse_note(
     fm.raw_lines = []  # needed only while parsing; a loaded KB of 100,000 notes should not carry them
     links.extend(find_body_links(body, fm.body_line))
     note.links = links
+    note.headings, note.blocks = anchors_of(body)
     return note
+
+
+_FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[ \t]*$|\Z)", re.M | re.S)
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$", re.M)
+
+
+def anchors_of(body: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The headings and block ids a `[[Note#Heading]]` or `[[Note#^id]]` link may name."""
+    if "#" not in body and "^" not in body:
+        return (), ()
+    if "```" in body or "~~~" in body:
+        body = _FENCED.sub("", body)
+    headings = tuple(match.group(1).strip() for match in _HEADING.finditer(body)) if "#" in body else ()
+    blocks = tuple(match.group(1) for match in _BLOCK_ID.finditer(body)) if "^" in body else ()
+    return headings, blocks
 
 
 def _map_legacy_source_fields(note: Note) -> None:
@@ -357,11 +376,15 @@ def note_record(note: Note) -> tuple:
         note.size,
         note.mtime_ns,
         note.readable,
+        note.headings,
+        note.blocks,
     )
 
 
 def note_from_record(record: tuple) -> Note:
-    path, title, type_, declared, fields, legacy, fm, links, problems, size, mtime_ns, readable = record
+    path, title, type_, declared, fields, legacy, fm, links, problems, size, mtime_ns, readable, headings, blocks = (
+        record
+    )
     present, terminated, fm_fields, first_line, body_line, key_lines, errors, duplicates, terminator = fm
     frontmatter = FrontMatter(
         present, terminated, fm_fields, [], first_line, body_line, key_lines, errors, duplicates, terminator
@@ -379,6 +402,8 @@ def note_from_record(record: tuple) -> Note:
         size,
         mtime_ns,
         readable,
+        tuple(headings),
+        tuple(blocks),
     )
 
 

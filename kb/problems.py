@@ -19,6 +19,7 @@ CODES: dict[str, tuple[str, str]] = {
     "broken-link": (ERROR, "a link whose target no note or file matches"),
     "ambiguous-link": (WARNING, "a link that several notes match; the tie-break decided"),
     "loose-link": (WARNING, "a link that resolves only after slug normalisation, which Obsidian does not do"),
+    "broken-anchor": (WARNING, "a link to a heading or block id that its target note does not have"),
     "duplicate-title": (WARNING, "two or more notes share a title"),
     "frontmatter-invalid": (ERROR, "front matter that cannot be read as a YAML mapping"),
     "duplicate-key": (WARNING, "a front-matter field given twice; YAML keeps only the last value"),

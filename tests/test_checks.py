@@ -97,6 +97,27 @@ def test_loose_link(make_kb):
     assert not problems_of(run_checks(kb), "broken-link")
 
 
+def test_broken_anchor_headings_nested_headings_blocks_and_markdown_fragments(make_kb):
+    target = claim("# Alpha\n\n## Costs: the **detail**\n\nA paragraph. ^para-1\n\n```\n# In code\n```\n")
+    links = (
+        "[[t#Alpha]] [[t#costs the detail]] [[t#Alpha#Costs: the detail]] [[t#^para-1]]\n"
+        "[[t#Missing]] [[t#Alpha#Nope]] [[t#^para-2]] [[t#In code]] [[#Local]]\n"
+        "[a](t.md#costs-the-detail) [b](t.md#Alpha) [c](t.md#costs-detail)\n\n## Local\n"
+    )
+    kb = make_kb({"claims/t.md": target, "claims/s.md": claim(links)})
+    found = problems_of(run_checks(kb), "broken-anchor")
+    assert sorted((p.line, p.column, p.suggestion) for p in found) == [
+        (11, 1, None),  # [[t#Missing]]
+        (11, 15, None),  # [[t#Alpha#Nope]]: the parent is there, the child is not
+        (11, 32, "^para-1"),  # [[t#^para-2]]
+        (11, 46, None),  # [[t#In code]]: a heading inside a code block is none
+        (12, 44, "Costs: the **detail**"),  # [c](t.md#costs-detail)
+    ]
+    missing = next(p for p in found if p.column == 1)
+    assert "names a heading 'Missing' that claims/t.md does not have" in missing.message
+    assert not problems_of(run_checks(kb), "broken-link")
+
+
 def test_duplicate_title_for_claims_not_for_maps(make_kb):
     kb = make_kb(
         {
