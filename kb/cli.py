@@ -291,6 +291,60 @@ def _kb_paths(paths: list[Path], root: Path) -> list[str]:
 
 
 @app.command()
+def fix(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Notes or folders to fix (default: the whole KB).")] = None,
+    kb: KbOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff; change nothing.")] = False,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    no_cache: NoCacheOption = False,
+):
+    """Apply the link fixes that are certain, and nothing else.
+
+    A broken link that is the start of exactly one title, or names one note's alias, and a link that
+    matches a file name only when case, hyphens and punctuation are ignored. A link that resolves is
+    never touched; a written alias and a heading are kept. Example: kb fix --dry-run
+    """
+    from .api import path_predicate
+    from .fix import apply_fixes, plan_fixes
+    from .writer import kb_lock
+
+    knowledge = _open(kb, no_cache)
+    root = knowledge.config.root
+    chosen = path_predicate(_kb_paths(paths, root)) if paths else None
+    fixes = plan_fixes(knowledge, chosen)
+    _done(knowledge)
+    if dry_run:
+        result = apply_fixes(root, fixes, dry_run=True)
+    else:
+        with kb_lock(root):
+            result = apply_fixes(root, fixes)
+    by_rule: dict[str, int] = {}
+    for item in result.applied:
+        by_rule[item.rule] = by_rule.get(item.rule, 0) + 1
+    if format is ReportFormat.json:
+        report = {
+            "fixes": [item.to_dict() for item in result.applied],
+            "skipped": [{**item.to_dict(), "why": why} for item, why in result.skipped],
+            "by_rule": dict(sorted(by_rule.items())),
+            "dry_run": dry_run,
+        }
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        if dry_run:
+            for path in sorted(result.diffs):
+                typer.echo(result.diffs[path], nl=False)
+        else:
+            for item in result.applied:
+                typer.echo(f"{item.path}:{item.line}:{item.column}: {item.rule}: {item.old} -> {item.new}")
+        for item, why in result.skipped:
+            typer.echo(f"{item.path}:{item.line}:{item.column}: skipped ({why}): {item.old}", err=True)
+        verb = "would fix" if dry_run else "fixed"
+        rules = ", ".join(f"{rule} {count}" for rule, count in sorted(by_rule.items())) or "nothing certain to fix"
+        typer.echo(f"{verb} {len(result.applied)} links in {len(result.diffs)} notes ({rules})")
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
 def wanted(
     kb: KbOption = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
