@@ -47,3 +47,13 @@ def test_readme_has_the_two_development_commands():
     assert "python -m pytest" in readme
     ci = (REPO / ".ci" / "run").read_text()
     assert 'python -m pip install -e ".[dev]"' in ci and "python -m pytest" in ci
+
+
+def test_the_readme_examples_are_what_the_sample_kb_gives_today():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "readme_examples.py"
+    run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
