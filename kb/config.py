@@ -250,6 +250,16 @@ def _line_of(text: str, name: str, table: str | None) -> int:
     return 1
 
 
+def _globs(value, where: str) -> tuple[str, ...]:
+    """Globs of paths inside the KB: one that is empty, absolute or climbs out with `..` can match no note."""
+    globs = _strings(value, where)
+    for glob in globs:
+        text = glob.strip()
+        if not text or text.startswith(("/", "\\")) or ".." in text.replace("\\", "/").split("/") or ":" in text[:3]:
+            raise ConfigError(f"{where}: {glob!r} can match no note (globs are paths inside the KB, like 'inbox/**')")
+    return globs
+
+
 def _strings(value, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -274,7 +284,7 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
             if not isinstance(section[key], str) or not section[key].strip():
                 raise ConfigError(f"{where}: [kb] {key} must be a folder name")
             config_args[attr] = section[key].strip().strip("/")
-    exclude = _strings(section.get("exclude", []), f"{where}: [kb] exclude")
+    exclude = _globs(section.get("exclude", []), f"{where}: [kb] exclude")
     config_args["exclude"] = exclude
 
     extra_types = _strings(section.get("types", []), f"{where}: [kb] types")
@@ -286,6 +296,7 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
         raise ConfigError(f'{where}: [types] must be a table of "glob" = "type"')
     own_rules = []
     for glob, kind in rules.items():
+        _globs(glob, f"{where}: [types]")
         if kind not in note_types:
             raise ConfigError(f"{where}: [types] {glob!r} = {kind!r}: type must be one of {', '.join(note_types)}")
         own_rules.append((glob, kind))
@@ -359,6 +370,7 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
         raise ConfigError(f'{where}: [check.per-path-ignores] must be a table of "glob" = ["code", ...]')
     path_ignores = []
     for glob, codes in ignores.items():
+        _globs(glob, f"{where}: [check.per-path-ignores]")
         codes = _strings(codes, f"{where}: [check.per-path-ignores] {glob!r}")
         unknown = [code for code in codes if code not in CODES]
         if unknown:

@@ -324,3 +324,10 @@ def test_kb_before_the_command_and_kb_dir_in_the_environment(runner, tmp_path):
     from_env = runner.invoke(app, ["check", "-f", "json"], env={"KB_DIR": str(tmp_path)})
     assert before.exit_code == after.exit_code == from_env.exit_code == 1
     assert json.loads(before.stdout) == json.loads(after.stdout) == json.loads(from_env.stdout)
+
+
+@pytest.mark.parametrize("glob", ["../notes/**", "/abs/**", "", "C:/x"])
+def test_a_glob_that_can_match_no_note_is_a_configuration_error(tmp_path, glob):
+    (tmp_path / "kb.toml").write_text(f'[kb]\nexclude = ["{glob}"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="can match no note"):
+        load_config(tmp_path)
