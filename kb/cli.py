@@ -144,7 +144,10 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to make a KB (cr
 def check(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Notes or folders to report on (default: the whole KB); links resolve against all of it."),
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Notes or folders to report on (default: the whole KB); links resolve against all of it.",
+        ),
     ] = None,
     kb: KbOption = None,
     format: Annotated[
@@ -292,7 +295,10 @@ def _kb_paths(paths: list[Path], root: Path) -> list[str]:
 
 @app.command()
 def fix(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Notes or folders to fix (default: the whole KB).")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[PATH]...", help="Notes or folders to fix (default: the whole KB)."),
+    ] = None,
     kb: KbOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diff; change nothing.")] = False,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
@@ -563,8 +569,9 @@ def ingest(
     paths: Annotated[
         list[Path],
         typer.Argument(
+            metavar="PATH",
             help="Files to ingest: Markdown with front matter, raw text, "
-            "or scraped pages; paths inside the KB are processed in place."
+            "or scraped pages; paths inside the KB are processed in place.",
         ),
     ],
     kb: KbOption = None,
@@ -625,6 +632,16 @@ def ingest(
 
             typer.echo(f"{len(report.conflicts)} numeric conflicts involve what was ingested:")
             typer.echo(render_text(ConflictReport(report.conflicts, 0, 0, 0), footer=False))
+        actions: dict[str, int] = {}
+        for result in report.results:
+            actions[result.action] = actions.get(result.action, 0) + 1
+        done = ", ".join(f"{count} {action}" for action, count in sorted(actions.items())) or "nothing"
+        claims_written = sum(len(result.claims) for result in report.results)
+        evidence = sum(len(result.enriched) for result in report.results)
+        typer.echo(
+            f"{'would ingest' if dry_run else 'ingested'} {len(report.results)} input(s): {done}; "
+            f"{claims_written} claim notes, {evidence} evidence entries, {len(report.conflicts)} conflicts"
+        )
     failed = any(r.action == "error" for r in report.results)
     raise typer.Exit(EXIT_FOUND if failed or report.conflicts else EXIT_OK)
 
