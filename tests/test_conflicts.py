@@ -919,3 +919,12 @@ def test_last_years_figure_is_a_reference_not_the_notes_year():
 
     assert _LAST_YEAR.search("They moved 4.28 million TEU last year.")
     assert not _LAST_YEAR.search("Last year's harvest was 52,000 tonnes.")
+
+
+def test_a_window_of_months_is_its_own_period():
+    from kb.conflicts.periods import find_times
+
+    [first] = find_times("Through the first nine months of 2024 the mill sold 40 tonnes.")
+    assert (first.when.grain, first.when.start % 12, first.when.end % 12) == ("window", 0, 8)
+    [to] = find_times("In the six months to September 2024 it sold 25 tonnes.")
+    assert (to.when.start % 12, to.when.end % 12) == (3, 8)

@@ -74,6 +74,19 @@ _MONTH = (
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _ORD = r"(first|second|third|fourth|1st|2nd|3rd|4th)"
+COUNT_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+}
+_COUNT_WORDS = "|".join([*COUNT_WORDS, r"[2-9]", "1[01]"])
 
 # Ordered: longer, more specific forms first; a character used by one is not read by another.
 _PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -94,6 +107,15 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             re.I,
         ),
     ),
+    # "the nine months to September 2024", "the first six months of 2025": a window of that many months
+    (
+        "months_to",
+        re.compile(
+            rf"\b(?:the\s+)?({_COUNT_WORDS})\s+months\s+(?:to|ending|ended|through)\s+(?:\d{{1,2}}\s+)?{_MONTH}\s+{_Y}\b",
+            re.I,
+        ),
+    ),
+    ("first_months", re.compile(rf"\b(?:the\s+)?first\s+({_COUNT_WORDS})\s+months\s+of\s+{_Y}\b", re.I)),
     (
         "year_ended",
         re.compile(rf"\byear\s+(?:ended|ending|to)\s+(?:\d{{1,2}}\s+)?{_MONTH}\s+(?:\d{{1,2}},?\s+)?{_Y}\b", re.I),
@@ -240,6 +262,15 @@ def _when(
         if tail:
             year = (year // 100) * 100 + int(tail.group(1))
         return fiscal_when(year)
+    if kind in ("months_to", "first_months"):
+        months = COUNT_WORDS.get(g[0].lower()) or int(g[0])
+        if kind == "months_to":
+            end = month_index(int(g[2]), MONTHS[g[1].lower().rstrip(".")])
+            start = end - months + 1
+        else:
+            start = month_index(int(g[1]), 1)
+            end = start + months - 1
+        return When("window", start, end, "", f"{months} months to {end // 12}-{end % 12 + 1:02d}")
     if kind == "window":
         end = month_index(int(g[1]), MONTHS[g[0].lower().rstrip(".")])
         return When("window", end - 11, end, "", f"12 months to {g[0]} {g[1]}")
