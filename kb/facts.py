@@ -1238,6 +1238,11 @@ class Extractor:
         right = re.match(
             r"\s*(?:\([^)]*\)\s*)?(?:(?:in|of the|of|worth of)\s+)?((?:[A-Za-z][\w'’-]*[,;:.)]?\s*){1,6})", after
         )
+        if unit == "count" and right:
+            # "of which 1,410 were affordable homes": what a count is, after its copula
+            copula = _COUNT_COPULA.match(after)
+            if copula:
+                right = copula
         if right:
             run = []
             for word in right.group(1).split():
@@ -1455,6 +1460,7 @@ def _replace(fact: Fact, **changes) -> Fact:
 
 
 # Patterns used inside the extractor's loops, compiled once.
+_COUNT_COPULA = re.compile(r"\s+(?:were|are)\s+((?:[a-z][\w'’-]*\s+)?[a-z][\w'’-]*s\b)(?=[\s,;.)]|$)")
 _INLINE_0 = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _INLINE_1 = re.compile(r"[A-Za-z][\w-]*")
 _INLINE_2 = re.compile(r"(19|20)\d\d")

@@ -928,3 +928,27 @@ def test_a_window_of_months_is_its_own_period():
     assert (first.when.grain, first.when.start % 12, first.when.end % 12) == ("window", 0, 8)
     [to] = find_times("In the six months to September 2024 it sold 25 tonnes.")
     assert (to.when.start % 12, to.when.end % 12) == (3, 8)
+
+
+def test_a_short_form_of_a_name_in_one_note_counts_for_the_long_one():
+    from collections import Counter
+
+    from kb.conflicts.normalise import EntityIndex, note_subject
+
+    body = Counter({"quarry bank mill": 2, "weaving": 1})
+    assert note_subject("Quarry posts a record year", body, EntityIndex(), None, frozenset()) == "quarry bank mill"
+
+
+def test_a_count_after_its_copula_and_a_part_of_a_whole_named_first(make_kb):
+    files = {
+        "a.md": note(
+            "Harwick housing monitor",
+            "Harwick completed 3,200 new homes in 2024, of which 610 were social homes.",
+        ),
+        "b.md": note(
+            "Harwick social housing",
+            "Of the homes Harwick completed in 2024, 840 were social homes, the monitor shows.",
+        ),
+    }
+    found = conflicts_of(make_kb, files)
+    assert [sorted(float(s.value) for s in c.sides) for c in found] == [[610.0, 840.0]]  # not 840 vs 3,200

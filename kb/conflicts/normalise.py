@@ -226,6 +226,11 @@ def note_subject(
         counts[index.resolve(surface)] += (
             1 if first and not surface.isupper() and is_word is not None and is_word(surface) else 5
         )
+    # "Pebblewick" and "Pebblewick Games" in one note are one name, when no other name begins so
+    for short in [name for name in counts if name and " " not in name]:
+        longer = [name for name in counts if name.startswith(short + " ")]
+        if len(longer) == 1:
+            counts[longer[0]] += counts.pop(short)
     in_title = {index.resolve(surface) for surface in _names(title)}
     for publisher in publishers:
         # a company's own report is about the company, unless its title names something else:
@@ -515,6 +520,7 @@ class Normaliser:
             part=fact.subject
             or ("a share" if _SHARE_AMOUNT.search(sentence[max(0, start - 90) : start]) else None)
             or ("a part" if _INCLUDING.search(sentence[max(0, start - 30) : start]) else None)
+            or ("a part" if _OF_THE_WHOLE.match(sentence[:start]) else None)
             or _source_part(measure_text, sentence[clause_start:clause_end]),
             clause_words=clause_words,
             vintage=vintage,
@@ -845,6 +851,9 @@ _NOT_COUNTED = frozenset(
 def _counted_noun(after: list[tuple], number_end: int, sentence: str) -> str | None:
     """The plural noun a number counts, right after it or after one word ("10.3 million assigned
     beneficiaries", "4,860 new homes"): "stations", "ACOs"; None for units, scales, verbs and other words."""
+    if after and after[0][2].lower() in ("were", "are", "was", "is") and not sentence[number_end : after[0][0]].strip():
+        # "of which 1,120 were affordable homes": what the number is, after the copula
+        number_end, after = after[0][1], after[1:]
     for position, token in enumerate(after[:2]):
         word = token[2]
         gap = sentence[(after[position - 1][1] if position else number_end) : token[0]]
@@ -883,6 +892,10 @@ _LABEL_GAP = re.compile(
 )
 # "31,450 students, including 24,120 undergraduates": the number after "including" is a part
 _INCLUDING = re.compile(r"\b(?:including|of whom|of which|among them|among which)\s+(?:about\s+|some\s+)?[$£€]?$", re.I)
+# "Of the homes Brenmoor completed in 2024, 1,410 were affordable": a part of the whole named first
+_OF_THE_WHOLE = re.compile(
+    r"^\W*of\s+(?:the|these|those|its|their|all)\b[^,;]{0,100},\s*(?:about\s+|some\s+)?[$£€]?$", re.I
+)
 _SHARE_AMOUNT = re.compile(r"\d%\s+of\s+[^()%]{1,70}\(\s*[~≈]?\s*$")
 
 
