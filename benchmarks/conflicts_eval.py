@@ -10,8 +10,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
 - `own`    benchmarks/conflicts-own: written for this repo in domains no other set covers;
 - `holdout` benchmarks/conflicts-holdout: written later, labelled before kb ever ran on it, scored
            once, then tuned on (a port, a football club, a library service);
-- `holdout2` benchmarks/conflicts-holdout2: written after that, labelled first, not tuned on (a wine
-           region, a city's housing, a game studio);
+- `holdout2` benchmarks/conflicts-holdout2: written after that, labelled first, then tuned on (a
+           wine region, a city's housing, a game studio);
+- `holdout3` benchmarks/conflicts-holdout3: written last, labelled first, not tuned on (a ski
+           resort, a train operator with an entity note, a charity);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex: unlabelled, so only the number of cards and the time.
@@ -40,6 +42,7 @@ SETS = {
     "own": HERE / "conflicts-own",
     "holdout": HERE / "conflicts-holdout",
     "holdout2": HERE / "conflicts-holdout2",
+    "holdout3": HERE / "conflicts-holdout3",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
