@@ -136,9 +136,20 @@ def infer_fields(text: str) -> tuple[dict, list[str]]:
     return fields, problems
 
 
+_CRUMB = re.compile(r"\s+[—–|•·»>/]\s+")
+
+
+def _breadcrumb(line: str) -> bool:
+    """ "Highland Outdoor Times — Travel — Snowsports", "Sport > Football > Rovers": three and more short
+    parts between separators are a masthead and its sections, not a headline."""
+    parts = _CRUMB.split(line)
+    return len(parts) >= 3 and all(1 <= len(part.split()) <= 4 for part in parts)
+
+
 def _title_like(line: str) -> bool:
     return (
         2 <= len(line.split()) <= 30
+        and not _breadcrumb(line)
         and len(line) <= 200
         and not _BOILERPLATE.match(line)
         and not _NAVIGATION.search(line)
@@ -159,6 +170,8 @@ def _headline(lines: list[str], byline_at: int | None) -> str | None:
     candidates = [line for line in lines[:30] if _title_like(line)]
     if not candidates:
         return None
+    # "CITY OF WENDOVER — NEWS RELEASE": a line in capitals is a masthead when a headline follows
+    candidates = [line for line in candidates if not line.isupper()] or candidates
     first = candidates[0]
     # a masthead: a short name in title case, followed by a longer headline
     if len(candidates) > 1 and len(first.split()) <= 3 and not first.endswith(".") and len(candidates[1].split()) > 3:

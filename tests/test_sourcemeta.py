@@ -102,3 +102,14 @@ def test_the_domain_is_the_kb_domain_the_source_matches():
     assert infer_domain(kb, ORCHARD, {}) == "farming"
     assert infer_domain(kb, "The council met on Tuesday to discuss budgets.", {}) is None
     assert infer_domain(SimpleNamespace(notes={}), FERRY, {}) is None
+
+
+def test_breadcrumbs_and_a_masthead_in_capitals_are_not_the_title():
+    from kb.sourcemeta import infer_fields
+
+    clipping = (
+        "TOWN OF ELSWICK — PRESS OFFICE\nHome | Council | News\n\nPool reopens after repairs\nJune 3, 2025\n\nText.\n"
+    )
+    assert infer_fields(clipping)[0]["title"] == "Pool reopens after repairs"
+    crumbs = "Elswick Courier — Local — Leisure\n\nPool reopens after a year of repairs\nJune 3, 2025\n"
+    assert infer_fields(crumbs)[0]["title"] == "Pool reopens after a year of repairs"
