@@ -725,8 +725,12 @@ def _loose_half(number: str) -> Decimal:
     digits = number.replace(",", "")
     if "." in digits or not digits.endswith("0") or len(digits.lstrip("0")) < 2:
         return _half_unit(number)
-    significant = len(digits.lstrip("0"))
-    return Decimal(5).scaleb(significant - 3) if significant > 2 else Decimal("0.5")
+    digits = digits.lstrip("0")
+    written = digits.rstrip("0")
+    zeros = len(digits) - len(written)
+    # "480" may be 476 rounded (475-485), "10,000" one of 9,500-10,500; but "412,000" was written to
+    # three figures: at most rounded to the thousand (411,500-412,500), never to 410,000
+    return Decimal(5).scaleb(zeros - 1 if len(written) >= 2 else zeros - 2) if zeros else Decimal("0.5")
 
 
 def _mask(line: str) -> str:

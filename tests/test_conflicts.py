@@ -37,6 +37,7 @@ def conflicts_of(make_kb, files):
         ("There are 480 clinics.", "There are 476 clinics.", ROUNDING),
         ("There are nearly 480 clinics.", "There are 476 clinics.", "agree"),  # "nearly 480" is 470-480
         ("There are 10,000 clinics.", "There are 11,250 clinics.", HARD),  # the 2-significant-figure floor
+        ("The park had 412,000 visits.", "The park had 421,000 visits.", HARD),  # three figures written: no rounding
         ("More than 500 schools applied.", "476 schools applied.", HEDGED),
         ("About 1,000 nurses left.", "1,030 nurses left.", "agree"),  # "about" allows 5% at this precision
         ("About 1,000 nurses left.", "1,150 nurses left.", HEDGED),

@@ -75,7 +75,7 @@ def note_texts(kb: KnowledgeBase, skip: set[str] | frozenset = frozenset()):
         yield item.text()
 
 
-FACTS_VERSION = "8"  # bump when extraction changes, so cached facts are not reused
+FACTS_VERSION = "9"  # bump when extraction changes, so cached facts are not reused
 PARALLEL_MIN_NOTES = 400  # below this, starting worker processes costs more than it saves
 
 
