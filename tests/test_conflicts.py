@@ -953,3 +953,13 @@ def test_a_count_after_its_copula_and_a_part_of_a_whole_named_first(make_kb):
     }
     found = conflicts_of(make_kb, files)
     assert [sorted(float(s.value) for s in c.sides) for c in found] == [[610.0, 840.0]]  # not 840 vs 3,200
+
+
+def test_shares_of_a_group_are_a_measure_of_their_own_and_kept_apart_by_what_they_do(make_kb):
+    files = {
+        "a.md": note("Tarrow Buses 2024", "In 2024, 91.2% of Tarrow Buses services ran on time."),
+        "b.md": note("Tarrow Buses punctuality", "Only 86.5% of Tarrow Buses services ran on time in 2024."),
+        "c.md": note("Tarrow Buses cuts", "In 2024, 3.4% of Tarrow Buses services were cancelled."),
+    }
+    found = conflicts_of(make_kb, files)
+    assert [sorted(float(s.value) for s in c.sides) for c in found] == [[86.5, 91.2]]

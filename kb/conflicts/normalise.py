@@ -482,6 +482,11 @@ class Normaliser:
         subject, subject_source = self._subject(sentence, clause_start, clause_end, start, end, note)
 
         share_of = _share_of(fact, sentence, end)
+        if share_of and (concept is None or concept.startswith("~")):
+            # "88.4% of trains arrived on time", "62% of nurses reported burnout": a share of a group,
+            # which the predicate check below keeps apart from shares doing something else
+            concept, confidence, measure_text = "share of " + " ".join(share_of), 0.7, " ".join(share_of)
+            kind = "stock"
         found = _LINE_LABEL.match(sentence)
         if not found or found.end() > start:
             found = _LINE_LABEL.match(
@@ -879,7 +884,10 @@ def _share_of(fact: Fact, sentence: str, end: int) -> tuple[str, ...]:
     found = _SHARE_OF.match(sentence, end)
     if not found:
         return ()
-    return tuple(lemma(w) for w in found.group(1).split() if lemma(w) not in NOT_MEASURES)[:2]
+    words = [w for w in found.group(1).split() if lemma(w) not in NOT_MEASURES]
+    # "88.4% of Ardent Rail trains": the group is the trains; whose they are is the subject's business
+    common = [w for w in words if not w[:1].isupper()]
+    return tuple(lemma(w) for w in (common or words))[:2]
 
 
 # a line's label: '- "Unethical": 7%', '**Prior funding:** $122,500', 'Total Token Supply — 15.9M'
