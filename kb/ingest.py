@@ -193,6 +193,9 @@ def source_file_name(fields: dict) -> str:
         who = urlparse(str(fields["url"])).netloc.removeprefix("www.").split(".")[0]
     who = slugify(who).replace(" ", "-")[:30].strip("-") or "unknown"
     words = slugify(str(fields.get("title") or "untitled")).split()
+    author = who.split("-")
+    if len(words) > len(author) and words[: len(author)] == author:
+        words = words[len(author) :]  # "Ryanair Holdings plc: Ryanair Holdings plc FY25 results": the name once
     slug = "-".join(words[:8]) or "untitled"
     return safe_file_name(f"{day}-{who}-{slug}")
 

@@ -461,3 +461,10 @@ def test_dry_run_json_gives_an_agent_what_it_needs(kb_root, tmp_path):
     assert "fuel contracts" in info["text"] and info["domains"] == {"ferries": 1}
     assert info["nearest_to_source"][0]["path"] == "claims/ferry fares fell after the port merger.md"
     assert "likely" in info["claim_schema"]["confidence"] and info["candidates"]
+
+
+def test_a_source_named_by_its_author_and_title_says_the_name_once():
+    from kb.ingest import source_file_name
+
+    fields = {"date": "2025-05-19", "author": "Harbour Ferries Ltd", "title": "Harbour Ferries Ltd annual results 2024"}
+    assert source_file_name(fields) == "2025-05-19-harbour-ferries-ltd-annual-results-2024.md"
