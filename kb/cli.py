@@ -188,7 +188,7 @@ def check(
     from .terminal import spinner
 
     try:
-        with spinner(f"kb check: reading and checking {config.root.name}/ …"):
+        with spinner(f"kb check {config.root.name}/"):
             report, problems = check_kb(
                 config.root,
                 selected,
@@ -483,7 +483,7 @@ def index(
     try:
         from .terminal import spinner
 
-        with spinner("kb index: writing pages …"):
+        with spinner("kb index"):
             _, result = index_kb(kb, out, dry_run=dry_run, use_cache=not no_cache)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
@@ -532,7 +532,7 @@ def conflicts(
     try:
         from .terminal import spinner
 
-        with spinner("kb conflicts: reading, extracting and comparing numbers …"):
+        with spinner("kb conflicts"):
             config, report = conflicts_kb(kb, include_resolved=show_all or resolve is not None, use_cache=not no_cache)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
@@ -609,7 +609,7 @@ def ingest(
         raise _fail(str(exc)) from None
     from .terminal import spinner
 
-    with spinner(f"kb ingest: {len(paths)} input(s) …"):
+    with spinner(f"kb ingest ({len(paths)} inputs)"):
         report = run_ingest(config, paths, dry_run=dry_run, today=today, domain=domain, claims_file=claims)
     if format is ReportFormat.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

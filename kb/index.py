@@ -31,6 +31,7 @@ from .links import FRONTMATTER
 from .loader import GENERATED_MARKER, is_generated, read_lines
 from .model import KnowledgeBase, ResolvedLink
 from .problems import Problem
+from .progress import stage
 
 MARKER = f"{GENERATED_MARKER} index: do not edit; `kb index` rewrites this page -->"
 NOTE_PAGE_SUFFIX = ".links.md"
@@ -162,6 +163,7 @@ def _title(kb: KnowledgeBase, path: str) -> str:
 
 def build_pages(kb: KnowledgeBase, out_dir: Path, report: BeliefReport | None = None) -> dict[str, str]:
     """Every index page as {path relative to the index folder: content}."""
+    stage("building pages")
     writer = _PageWriter(kb, out_dir)
     report = report if report is not None else assess_beliefs(kb)
     inbound: dict[str, list[ResolvedLink]] = defaultdict(list)

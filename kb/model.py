@@ -18,6 +18,7 @@ from .config import Config
 from .links import MARKDOWN, Link
 from .loader import Inventory, Note, load_notes
 from .problems import Problem
+from .progress import stage
 from .resolve import Resolution, Resolver, slugify
 
 
@@ -94,6 +95,7 @@ def load_kb(config: Config, cache=None, inventory: Inventory | None = None, with
     """Load the KB; with a `kb.cache.Cache`, unchanged notes (and later their facts) are not parsed again.
     `with_links=False` is for commands that read only notes' text and fields (`kb conflicts`): links are
     neither resolved nor kept, which at 100,000 notes saves hundreds of megabytes."""
+    stage("reading notes")
     with fewer_collections():
         return _load_kb(config, cache, inventory, with_links)
 

@@ -55,8 +55,12 @@ def spinner(message: str):
     if os.environ.get("KB_NO_PROGRESS") or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
         yield
         return
+    from . import progress
+
     console = _console(sys.stderr)
-    status = console.status(message, spinner="dots")
+    status = console.status(f"{message} …", spinner="dots")
+    # the library names its stages ("extracting numbers"): the spinner says which one it is in
+    progress.listen(lambda name: status.update(f"{message}: {name} …"))
     started = threading.Event()
     lock = threading.Lock()
 
@@ -72,6 +76,7 @@ def spinner(message: str):
     try:
         yield
     finally:
+        progress.listen(None)
         timer.cancel()
         with lock:
             if started.is_set():

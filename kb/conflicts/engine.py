@@ -13,6 +13,7 @@ import networkx as nx
 
 from ..facts import Fact
 from ..model import KnowledgeBase
+from ..progress import stage
 from .candidates import UNIT_CLASS, candidate_pairs
 from .extract import extract_facts
 from .normalise import (
@@ -180,6 +181,7 @@ def note_contexts(
 
 
 def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
+    stage("reading what the numbers measure")
     index = entity_index(kb)
     normaliser = Normaliser(index, kb.config.conflict_aliases)
     normaliser.learn_short_forms(sorted({f.sentence for f in facts}))
@@ -365,6 +367,7 @@ def detect(norms: list[Norm], focus=None) -> tuple[list[Conflict], list[Conflict
     values shown together were compared directly and judged the same quantity, none through a chain.
     With `focus` (a predicate on note paths) only pairs with a fact of a focused note are decided: the
     cards a pre-commit run on a few notes needs, at a fraction of the cost."""
+    stage("comparing numbers")
     decisions: dict[tuple[int, int], Decision] = {}
     relations: dict[tuple[int, int], str] = {}
     compared = 0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..facts import Extractor, Fact, FactReader, NoteText, fact_rows
 from ..loader import read_lines
 from ..model import KnowledgeBase
+from ..progress import stage
 
 _NESTED_FIELD = re.compile(r"^(\s+)([A-Za-z][\w .-]{0,60}?)\s*:\s*(.*\d.*?)\s*$")
 _NOT_METRIC_KEY = re.compile(r"date|url|link|id$|version|handle|website|ticker|founded|created|updated", re.I)
@@ -91,6 +92,7 @@ def _extract_chunk(args) -> list[tuple]:
 
 def extract_facts(kb: KnowledgeBase, workers: int | None = None) -> list[Fact]:
     """Facts of every note, in note order. Large KBs are extracted in parallel across cores."""
+    stage("extracting numbers")
     import os
 
     aliases = kb.config.conflict_aliases
