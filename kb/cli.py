@@ -203,7 +203,10 @@ def check(
     if write_baseline is not None:
         from .baseline import write_baseline as write
 
-        count = write(write_baseline, root, problems)
+        try:
+            count = write(write_baseline, root, problems)
+        except OSError as exc:
+            raise _fail(f"{write_baseline}: cannot write the baseline: {exc.strerror or exc}") from None
         typer.echo(f"kb: wrote {count} problems to the baseline {write_baseline}", err=True)
         raise typer.Exit(EXIT_OK)
     fixed: list[dict] = []

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .links import MARKDOWN
 from .model import KnowledgeBase
-from .writer import read_exact, write_inside
+from .writer import OutsideKB, read_exact, write_inside
 
 _UNSAFE = set("|[]#^")  # a title with one of these cannot be written inside a wikilink
 
@@ -120,6 +120,13 @@ def apply_fixes(root: Path, fixes: list[LinkFix], dry_run: bool = False) -> FixR
             difflib.unified_diff(lines, changed, fromfile=f"a/{path}", tofile=f"b/{path}", n=0)
         )
         if not dry_run:
-            write_inside(root, root / path, new_text)
+            try:
+                write_inside(root, root / path, new_text)
+            except (OSError, OutsideKB) as exc:
+                # a read-only note, a full disk, a note linked in from outside the KB: left as it was
+                result.applied = [fix for fix in result.applied if fix.path != path]
+                result.skipped += [(fix, f"cannot write the note: {exc}") for fix in planned]
+                del result.diffs[path]
+                continue
     result.applied.sort(key=lambda fix: (fix.path, fix.line, fix.column))
     return result

@@ -236,8 +236,16 @@ def parse_note(
 
 
 _FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[ \t]*$|\Z)", re.M | re.S)
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+([^\n]+)", re.M)
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$", re.M)
+
+
+def _strip_closing(text: str) -> str:
+    text = text.rstrip()
+    stripped = text.rstrip("#")
+    if stripped != text and (not stripped or stripped[-1] in " \t"):
+        text = stripped  # "## Sub ##": the closing sequence; "## C#" keeps its hash
+    return text.strip()
 
 
 def anchors_of(body: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -246,7 +254,10 @@ def anchors_of(body: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return (), ()
     if "```" in body or "~~~" in body:
         body = _FENCED.sub("", body)
-    headings = tuple(match.group(1).strip() for match in _HEADING.finditer(body)) if "#" in body else ()
+    headings = ()
+    if "#" in body:
+        # the closing hashes cut in Python: one regex with both would backtrack over a long run of spaces
+        headings = tuple(_strip_closing(match.group(1)) for match in _HEADING.finditer(body))
     blocks = tuple(match.group(1) for match in _BLOCK_ID.finditer(body)) if "^" in body else ()
     return headings, blocks
 

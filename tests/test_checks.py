@@ -240,3 +240,10 @@ def test_every_code_has_a_reproducer_here():
     tested_elsewhere = {"file-unreadable", "encoding-error", "index-conflict", "numeric-conflict"}
     for code in CODES:
         assert code in tested_elsewhere or f'"{code}"' in source, code
+
+
+def test_headings_keep_a_hash_that_is_theirs_and_lose_closing_hashes():
+    from kb.loader import anchors_of
+
+    headings, _ = anchors_of("# x   y ##\n## Sub ##\n### C#\n#\n")
+    assert headings == ("x   y", "Sub", "C#")

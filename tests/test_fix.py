@@ -95,3 +95,15 @@ def test_fix_on_teleo_changes_no_resolved_link_and_every_fixed_link_resolves(tmp
         moved = [v for k, v in after.items() if k[:2] == key[:2]]
         assert any(v[1] is not None and v[2] != "slug" for v in moved), key
     assert json.loads(fix(root, "-f", "json", "--no-cache").stdout)["fixes"] == []
+
+
+def test_a_note_linked_in_from_outside_the_kb_is_left_alone_and_said_so(tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text(CLAIM + "[[Harbour cranes move thirty]]\n", encoding="utf-8")
+    root = write_files(tmp_path / "kb", {"claims/Harbour cranes move thirty boxes an hour.md": CLAIM})
+    (root / "claims/linked.md").symlink_to(outside)
+    result = fix(root, "-f", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["fixes"] == [] and "cannot write the note" in report["skipped"][0]["why"]
+    assert outside.read_text(encoding="utf-8").endswith("[[Harbour cranes move thirty]]\n")
