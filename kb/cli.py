@@ -278,7 +278,8 @@ def _summary_line(report: dict, known: int, fixed: list) -> str:
 def _entry_problem(entry: dict):
     from .problems import Problem
 
-    return Problem(str(entry.get("path", "")), int(entry.get("line") or 0), str(entry.get("code", "")), "")
+    line = entry.get("line")
+    return Problem(str(entry.get("path", "")), line if isinstance(line, int) else 0, str(entry.get("code", "")), "")
 
 
 def _kb_paths(paths: list[Path], root: Path) -> list[str]:
