@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .index import atomic_write
+from .atomic import atomic_write
 from .problems import Problem
 
 BASELINE_VERSION = 1

@@ -115,6 +115,8 @@ class Config:
     severities: dict[str, str] = field(default_factory=dict)
     belief_owners: dict[str, str] = field(default_factory=dict)  # domain -> owner of the beliefs on it
     index_links: str = "markdown"  # how generated pages link: markdown, wikilink or both
+    index_conflicts: bool = True  # whether `kb index` compares numbers for its conflict pages
+    index_changes: int = 20  # commits the "what changed" page covers (0: none)
     conflict_aliases: dict[str, str] = field(default_factory=dict)  # phrase -> "modifiers measure"
     conflict_window: Decimal = Decimal("0.25")  # values further apart than this are different things
     conflict_resolutions: str = "conflict-resolutions.toml"
@@ -207,7 +209,7 @@ KNOWN_KEYS: dict[str, frozenset[str] | None] = {
     "severity": None,  # codes, checked against the catalogue below
     "schema": None,
     "beliefs": frozenset({"owners"}),
-    "index": frozenset({"links"}),
+    "index": frozenset({"links", "conflicts", "changes"}),
     "conflicts": frozenset({"aliases", "window", "resolutions"}),
     "check": frozenset({"per-path-ignores"}),
 }
@@ -343,6 +345,14 @@ def config_from_dict(root: Path, data: dict, path: Path | None = None) -> Config
     if links not in ("markdown", "wikilink", "both"):
         raise ConfigError(f'{where}: [index] links must be "markdown", "wikilink" or "both"')
     config_args["index_links"] = links
+    index_conflicts = index.get("conflicts", True)
+    if not isinstance(index_conflicts, bool):
+        raise ConfigError(f"{where}: [index] conflicts must be true or false")
+    config_args["index_conflicts"] = index_conflicts
+    changes = index.get("changes", 20)
+    if isinstance(changes, bool) or not isinstance(changes, int) or not 0 <= changes <= 1000:
+        raise ConfigError(f"{where}: [index] changes must be a whole number of commits from 0 to 1000")
+    config_args["index_changes"] = changes
 
     conflicts = data.get("conflicts", {})
     if not isinstance(conflicts, dict):

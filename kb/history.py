@@ -92,3 +92,50 @@ def front_matter_change_date(fields: dict, extra_dates=()) -> str | None:
     candidates.extend(extra_dates)
     valid = [date for date in candidates if len(date) == 10 and date[4] == "-" and "-00" not in date]
     return max(valid) if valid else None
+
+
+def recent_commits(root: Path, commits: int) -> list[tuple[str, str, str, dict[str, str]]] | None:
+    """The last `commits` commits touching `root`, newest first, as (commit, date, subject,
+    {path relative to root: "added" | "changed" | "deleted"}). None outside a git work tree."""
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30
+        )
+        if top.returncode != 0:
+            return None
+        toplevel = Path(top.stdout.strip()).resolve()
+        log = subprocess.run(
+            [
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "-C",
+                str(toplevel),
+                "log",
+                f"-n{max(commits, 0)}",
+                "--format=%x00%h%x00%cs%x00%s",
+                "--name-status",
+                "--no-renames",
+                "--",
+                str(Path(root).resolve()),
+            ],
+            capture_output=True,
+            timeout=300,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if log.returncode != 0:
+        return [] if b"does not have any commits" in log.stderr else None
+    prefix = Path(root).resolve().relative_to(toplevel).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    kinds = {"A": "added", "M": "changed", "D": "deleted", "T": "changed"}
+    found: list[tuple[str, str, str, dict[str, str]]] = []
+    for line in log.stdout.decode("utf-8", errors="replace").split("\n"):
+        if line.startswith("\0"):
+            commit, date, subject = (line[1:].split("\0") + ["", ""])[:3]
+            found.append((commit, date, subject, {}))
+        elif "\t" in line and found:
+            status, _, path = line.partition("\t")
+            if path.startswith(prefix):
+                found[-1][3][path[len(prefix) :]] = kinds.get(status[:1], "changed")
+    return found

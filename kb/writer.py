@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from .index import atomic_write
+from .atomic import atomic_write
 
 _KEY = re.compile(r"([A-Za-z0-9_][^:\n]*?):(?:[ \t]|$)")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/@+-]*")

@@ -180,7 +180,7 @@ def record_resolution(config, conflict: Conflict, accepted: str | None, preferre
     kept once. Returns what happened: "recorded" or "already recorded"."""
     import tomllib
 
-    from ..index import atomic_write
+    from ..atomic import atomic_write
     from ..writer import inside, kb_lock
 
     path = inside(config.root, config.root / config.conflict_resolutions)
@@ -201,10 +201,12 @@ def summarize_counts(report: ConflictReport) -> Counter:
     return Counter(conflict.kind for conflict in report.conflicts)
 
 
-def _value_text(side: Side, fact: Fact | None = None) -> str:
+def value_text(side: Side, fact: Fact | None = None) -> str:
     """A fact's own value ("232 million" is 232,000,000 even on the 232.1 million side)."""
     value = fact.value if fact is not None else side.value
-    return f"{_fmt(value)} {side.unit}".strip()
+    if side.unit == "%":
+        return f"{_fmt(value)}%"
+    return f"{_fmt(value)} {side.unit if side.unit != 'count' else ''}".strip()
 
 
 def render_text(report: ConflictReport, include_info: bool = False, footer: bool = True) -> str:
@@ -226,7 +228,7 @@ def render_text(report: ConflictReport, include_info: bool = False, footer: bool
         for side in conflict.sides:
             for fact in side.facts:
                 quote = fact.sentence if len(fact.sentence) <= 140 else fact.sentence[:139] + "…"
-                lines.append(f"  {_value_text(side, fact):>22}  {fact.path}:{fact.line}  {fact.text!r}  “{quote}”")
+                lines.append(f"  {value_text(side, fact):>22}  {fact.path}:{fact.line}  {fact.text!r}  “{quote}”")
         lines.append(f"  why: {conflict.why}")
         lines.append(f'  id: {conflict.id} (record a decision with: kb conflicts --resolve {conflict.id} --reason "…")')
         lines.append("")
@@ -266,7 +268,7 @@ def render_markdown(report: ConflictReport) -> str:
         for side in conflict.sides:
             for fact in side.facts:
                 lines.append(
-                    f"| {cell(_value_text(side, fact))} | {cell(fact.path)} | {fact.line} | {cell(fact.text)} | "
+                    f"| {cell(value_text(side, fact))} | {cell(fact.path)} | {fact.line} | {cell(fact.text)} | "
                     f"{cell(fact.sentence[:200])} |"
                 )
         lines.append("")
