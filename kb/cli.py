@@ -395,7 +395,10 @@ def graph(
         GraphFormat.graphml: graph_module.export_graphml,
         GraphFormat.mermaid: graph_module.export_mermaid,
     }
-    text = exporters[format](knowledge.graph)
+    try:
+        text = exporters[format](knowledge.graph)
+    except graph_module.DiagramTooLarge as exc:
+        raise _fail(f"not writing a Mermaid diagram that cannot render: {exc}") from None
     _done(knowledge)
     if output is None:
         sys.stdout.write(text)

@@ -85,8 +85,17 @@ def mermaid_label(text: str, limit: int = 80) -> str:
     return (text[: limit - 1] + "…") if len(text) > limit else (text or "?")
 
 
+MERMAID_MAX_TEXT = 50_000  # Mermaid's default maxTextSize: a longer diagram is refused, not drawn
+MERMAID_MAX_EDGES = 500  # Mermaid's default maxEdges
+
+
+class DiagramTooLarge(ValueError):
+    """The diagram would pass Mermaid's default limits: GitHub and Obsidian would refuse to draw it."""
+
+
 def export_mermaid(graph: nx.MultiDiGraph) -> str:
-    """A Mermaid flowchart: short synthetic ids, quoted labels, wanted notes dashed."""
+    """A Mermaid flowchart: short synthetic ids, quoted labels, wanted notes dashed. Raises
+    DiagramTooLarge instead of returning a diagram that Mermaid would refuse to render."""
     ids = {node: f"n{index}" for index, node in enumerate(sorted(graph.nodes))}
     lines = ["flowchart LR"]
     for node in sorted(graph.nodes):
@@ -101,4 +110,12 @@ def export_mermaid(graph: nx.MultiDiGraph) -> str:
         seen.add(pair)
         arrow = "-.->" if graph.nodes[target].get("kind") == "wanted" else "-->"
         lines.append(f"  {ids[source]} {arrow} {ids[target]}")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if len(seen) > MERMAID_MAX_EDGES or len(text) > MERMAID_MAX_TEXT:
+        raise DiagramTooLarge(
+            f"the graph has {graph.number_of_nodes()} nodes and {len(seen)} links; as a Mermaid diagram it "
+            f"would be {len(text):,} characters, and Mermaid (so GitHub and Obsidian) draws at most "
+            f"{MERMAID_MAX_EDGES} links and {MERMAID_MAX_TEXT:,} characters. `kb index` draws one diagram per "
+            "domain, note and belief that fits; --format json or graphml exports the whole graph"
+        )
+    return text

@@ -118,6 +118,18 @@ def test_graph_export(runner, tmp_path, fmt):
         assert "-.->" in text  # the wanted note
 
 
+def test_graph_mermaid_refuses_a_diagram_mermaid_cannot_render(runner, tmp_path):
+    files = {f"n{index}.md": f"[[n{index + 1}]] [[n{index + 2}]]\n" for index in range(300)}
+    write_files(tmp_path, files)
+    out = tmp_path / "graph.mmd"
+    result = runner.invoke(app, ["graph", "--kb", str(tmp_path), "--format", "mermaid", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "cannot render" in result.stderr and "600 links" in result.stderr and "at most 500 links" in result.stderr
+    assert not out.exists()
+    result = runner.invoke(app, ["graph", "--kb", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0
+
+
 def test_every_command_has_help(runner):
     for command in app.registered_commands:
         result = runner.invoke(app, [command.name or command.callback.__name__, "--help"])

@@ -46,7 +46,7 @@ def belief_diagram(writer: PageWriter, belief: Belief, tables: LinkTables, revie
                 chart.edge("\0belief", key, dotted=True)
             continue
         disputed = claim in review.note_conflicts
-        label = writer.title(claim) + (" (disputed number)" if disputed else "")
+        label = writer.title(claim) + (" · disputed number" if disputed else "")
         if chart.node(claim, label, cls="disputed" if disputed else "claim"):
             chart.edge("\0belief", claim)
             for source in sorted(tables.sources_cited.get(claim, ())):

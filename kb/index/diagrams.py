@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-MERMAID_MAX_TEXT = 50_000  # Mermaid's default maxTextSize
-MERMAID_MAX_EDGES = 500  # Mermaid's default maxEdges
+from ..graph import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT
+
 MAX_NODES = 40
 MAX_EDGES = 80
 LINE_CHARS = 28
@@ -44,6 +44,11 @@ def wrapped_label(text: str, line_chars: int = LINE_CHARS, max_lines: int = MAX_
     return "<br/>".join(lines) or "?"
 
 
+def _class_name(name: str) -> str:
+    """A Mermaid class name: letters, digits and underscores only."""
+    return re.sub(r"\W", "_", name)
+
+
 @dataclass
 class Flowchart:
     direction: str = "LR"
@@ -70,7 +75,7 @@ class Flowchart:
         return len(self._nodes) >= self.max_nodes
 
     def style(self, name: str, css: str) -> None:
-        self._classes[name] = css
+        self._classes[_class_name(name)] = css
 
     def node(self, key: str, label: str, shape: str = "box", cls: str | None = None) -> bool:
         """Add a node; False (and counted as hidden) when the chart is full."""
@@ -83,7 +88,7 @@ class Flowchart:
         self._nodes[key] = node_id
         self._lines.append(f"  {node_id}{_SHAPES[shape].format(wrapped_label(label))}")
         if cls:
-            self._members.setdefault(cls, []).append(node_id)
+            self._members.setdefault(_class_name(cls), []).append(node_id)
         return True
 
     def edge(self, source: str, target: str, dotted: bool = False) -> None:

@@ -86,6 +86,26 @@ def plain_context(line: str, column: int) -> str:
     return prefix + shorten(text, CONTEXT_CHARS) if text else ""
 
 
+def unique_anchors(title: str, headings: list[str]) -> list[str]:
+    """The anchor GitHub gives each heading of a page whose first heading is `title`: its slug, with
+    "-1", "-2" … after a slug already taken on the page."""
+    from ..checks import github_slug
+
+    seen = {github_slug(title): 0}
+    anchors = []
+    for text in headings:
+        slug = github_slug(text)
+        if slug in seen:
+            seen[slug] += 1
+            slug = f"{slug}-{seen[slug]}"
+            while slug in seen:  # a heading that is itself spelled like a suffixed one
+                seen[slug] = 0
+                slug = f"{slug}-1"
+        seen[slug] = 0
+        anchors.append(slug)
+    return anchors
+
+
 def count(number: int, noun: str, plural: str | None = None) -> str:
     return f"{number} {noun if number == 1 else (plural or noun + 's')}"
 

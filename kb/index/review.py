@@ -16,7 +16,17 @@ from ..history import recent_commits
 from ..model import KnowledgeBase
 from ..problems import CODES, SEVERITY_RANK, Problem
 from ..suppress import apply_suppressions
-from .pagekit import PageWriter, belief_page_path, count, escape, header, readable, shorten, slug_name
+from .pagekit import (
+    PageWriter,
+    belief_page_path,
+    count,
+    escape,
+    header,
+    readable,
+    shorten,
+    slug_name,
+    unique_anchors,
+)
 
 __all__ = ["Review", "build_review", "conflict_anchor", "problem_line", "value_text"]
 
@@ -41,6 +51,7 @@ class Review:
     note_problems: dict[str, list[Problem]] = field(default_factory=dict)
     suggestions: dict[tuple[str, int, int], str] = field(default_factory=dict)  # broken link -> title
     commits: list[tuple[str, str, str, dict[str, str]]] | None = None  # None: not a git work tree
+    wanted_anchors: dict[str, str] = field(default_factory=dict)  # wanted name -> its heading's anchor
 
 
 def build_review(kb: KnowledgeBase, beliefs: BeliefReport) -> Review:
@@ -64,6 +75,8 @@ def build_review(kb: KnowledgeBase, beliefs: BeliefReport) -> Review:
         if problem.code == "broken-link" and problem.suggestion:
             review.suggestions[(problem.path, problem.line, problem.column)] = problem.suggestion
     review.note_problems = dict(note_problems)
+    names = [name for name, _, _ in kb.wanted]
+    review.wanted_anchors = dict(zip(names, unique_anchors("Wanted notes", names), strict=True))
     if kb.config.index_changes:
         review.commits = recent_commits(kb.config.root, kb.config.index_changes)
     return review
@@ -303,7 +316,8 @@ def home_page(
     lines += [
         "### Pages",
         "",
-        f"- {writer.page_link(page, 'conflicts.md', 'Conflicts')} ({len(review.conflicts)})",
+        f"- {writer.page_link(page, 'conflicts.md', 'Conflicts')} "
+        f"({len(review.conflicts) if review.conflicts_checked else 'not compared'})",
         f"- {writer.page_link(page, 'beliefs.md', 'Beliefs')} ({len(review.beliefs.beliefs)})",
         f"- {writer.page_link(page, 'wanted.md', 'Wanted notes')} ({len(kb.wanted)})",
         f"- {writer.page_link(page, 'changes.md', 'What changed')}",
@@ -386,7 +400,7 @@ def _attention_wanted(writer: PageWriter, page: str, review: Review) -> list[str
         suggestion = wanted_suggestion(review, occurrences)
         target = titles.get(suggestion) if suggestion else None
         hint = f"; perhaps {writer.link(page, target, shorten(suggestion, 100))}" if target else ""
-        link = writer.page_link(page, "wanted.md", shorten(name, 100), github_slug(name))
+        link = writer.page_link(page, "wanted.md", shorten(name, 100), review.wanted_anchors[name])
         lines.append(f"- {link}: wanted by {count(linkers, 'note')}{hint}")
     if len(kb.wanted) > HOME_WANTED:
         more = writer.page_link(page, "wanted.md", "Wanted notes")
