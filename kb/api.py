@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -310,6 +311,41 @@ def wanted_report(kb: KnowledgeBase) -> dict:
             for name, linkers, occurrences in kb.wanted
         ]
     }
+
+
+OBSIDIAN_SETTINGS = ".obsidian/app.json"
+
+
+def exclude_index_in_obsidian(config: Config) -> str:
+    """Add the index folder to the Obsidian vault's "Excluded files" (`userIgnoreFilters` in
+    `.obsidian/app.json`), so generated pages stay out of its graph and search. Only that one list
+    is changed; every other setting is kept as it is. Returns what was done, in words."""
+    from .atomic import atomic_write
+
+    vault = config.root / ".obsidian"
+    if not vault.is_dir():
+        return "no Obsidian vault here (.obsidian/ is missing); nothing changed"
+    entry = config.index_dir.strip("/") + "/"
+    settings = vault / "app.json"
+    text = ""
+    data: dict = {}
+    if settings.exists():
+        try:
+            text = settings.read_text(encoding="utf-8")
+            data = json.loads(text) if text.strip() else {}
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return f"{OBSIDIAN_SETTINGS} could not be read as JSON ({exc}); left alone"
+        if not isinstance(data, dict):
+            return f"{OBSIDIAN_SETTINGS} is not a JSON object; left alone"
+    filters = data.get("userIgnoreFilters", [])
+    if not isinstance(filters, list):
+        return f"{OBSIDIAN_SETTINGS}: userIgnoreFilters is not a list; left alone"
+    if any(isinstance(item, str) and item.strip().rstrip("/") == entry.rstrip("/") for item in filters):
+        return f"{entry} is already in Obsidian's Excluded files"
+    data["userIgnoreFilters"] = [*filters, entry]
+    new_text = json.dumps(data, indent=2, ensure_ascii=False) + ("\n" if text.endswith("\n") else "")
+    atomic_write(settings, new_text.encode("utf-8"))
+    return f"added {entry} to Obsidian's Excluded files ({OBSIDIAN_SETTINGS})"
 
 
 def init_kb(folder: Path) -> tuple[Config, list[str]]:

@@ -126,9 +126,22 @@ def main_options(
 
 
 @app.command()
-def init(directory: Annotated[Path, typer.Argument(help="Folder to make a KB (created if missing).")] = Path(".")):
-    """Make a new KB: a kb.toml and the default folders. Never overwrites anything."""
-    from .api import init_kb
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to make a KB (created if missing).")] = Path("."),
+    obsidian: Annotated[
+        bool | None,
+        typer.Option(
+            "--obsidian/--no-obsidian",
+            help="Where .obsidian/ exists: add the index folder to Obsidian's Excluded files (asked on a terminal).",
+        ),
+    ] = None,
+):
+    """Make a new KB: a kb.toml and the default folders. Never overwrites anything.
+
+    In an Obsidian vault it offers to keep the generated index pages out of Obsidian's graph and
+    search, by adding the index folder to "Excluded files" (.obsidian/app.json); no other setting changes.
+    """
+    from .api import exclude_index_in_obsidian, init_kb
 
     try:
         config, created = init_kb(directory)
@@ -138,6 +151,22 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to make a KB (cr
         typer.echo(f"Initialised a KB in {config.root}: created {', '.join(created)}")
     else:
         typer.echo(f"{config.root} is already a KB; nothing changed")
+    if not (config.root / ".obsidian").is_dir() or obsidian is False:
+        return
+    if obsidian is None:
+        if not sys.stdin.isatty():
+            typer.echo(f"Obsidian vault: `kb init --obsidian` keeps {config.index_dir}/ out of its graph and search")
+            return
+        obsidian = typer.confirm(
+            f"Keep the generated pages in {config.index_dir}/ out of Obsidian's graph and search "
+            "(adds them to Excluded files in .obsidian/app.json)?",
+            default=True,
+        )
+    if obsidian:
+        try:
+            typer.echo(exclude_index_in_obsidian(config))
+        except OSError as exc:
+            raise _fail(f"cannot write .obsidian/app.json: {exc.strerror or exc}") from None
 
 
 @app.command()

@@ -157,3 +157,37 @@ def test_empty_kb(runner, tmp_path):
     assert "0 notes, 0 links" in result.stdout
     graph = runner.invoke(app, ["graph", "--kb", str(tmp_path), "--format", "json"])
     assert graph.exit_code == 0 and json.loads(graph.stdout)["nodes"] == []
+
+
+def test_init_adds_the_index_to_obsidian_excluded_files_and_keeps_other_settings(runner, tmp_path):
+    settings = tmp_path / ".obsidian" / "app.json"
+    settings.parent.mkdir()
+    settings.write_text('{\n  "alwaysUpdateLinks": true,\n  "userIgnoreFilters": [\n    "Templates/"\n  ]\n}')
+    result = runner.invoke(app, ["init", str(tmp_path), "--obsidian"])
+    assert result.exit_code == 0, result.output
+    assert "added index/ to Obsidian's Excluded files" in result.stdout
+    assert json.loads(settings.read_text()) == {
+        "alwaysUpdateLinks": True,
+        "userIgnoreFilters": ["Templates/", "index/"],
+    }
+    before = settings.read_bytes()
+    result = runner.invoke(app, ["init", str(tmp_path), "--obsidian"])
+    assert "already in Obsidian's Excluded files" in result.stdout and settings.read_bytes() == before
+
+
+def test_init_in_a_vault_without_a_terminal_only_says_how(runner, tmp_path):
+    (tmp_path / ".obsidian").mkdir()
+    result = runner.invoke(app, ["init", str(tmp_path)])
+    assert "kb init --obsidian" in result.stdout
+    assert not (tmp_path / ".obsidian" / "app.json").exists()
+    result = runner.invoke(app, ["init", str(tmp_path), "--obsidian"])
+    assert json.loads((tmp_path / ".obsidian" / "app.json").read_text()) == {"userIgnoreFilters": ["index/"]}
+
+
+def test_init_leaves_unreadable_obsidian_settings_alone(runner, tmp_path):
+    settings = tmp_path / ".obsidian" / "app.json"
+    settings.parent.mkdir()
+    settings.write_text("{not json")
+    result = runner.invoke(app, ["init", str(tmp_path), "--obsidian"])
+    assert result.exit_code == 0 and "left alone" in result.stdout
+    assert settings.read_text() == "{not json"

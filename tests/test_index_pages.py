@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from kb.config import load_config
-from kb.index import build_pages, write_index
 from kb.graph import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT
+from kb.index import build_pages, write_index
 from kb.index.diagrams import Flowchart, wrapped_label
 from kb.index.pagekit import plain_context, shorten, unique_anchors
 from kb.model import load_kb
@@ -61,13 +61,13 @@ def test_a_conflict_shows_on_home_card_page_note_pages_and_the_belief(tmp_path):
     home = pages["README.md"]
     assert "### Conflicts (1)" in home
     assert "passengers · northwind ferries · 2023" in home
-    assert "**4,200,000** in" in home and "**5,100,000** in" in home
+    assert "**4.2 million** in" in home and "**5.1 million** in" in home
     card = pages["conflicts.md"]
     assert card.count("## Conflict c") == 1
-    assert "| 4,200,000 |" in card and "| 5,100,000 |" in card and "Why: " in card
+    assert "| 4.2 million (4,200,000) |" in card and "| 5.1 million (5,100,000) |" in card and "Why: " in card
     note = pages["notes/claims/Northwind Ferries grew on three routes.links.md"]
     assert "> ⚠️ 1 disputed number" in note and "## Disputed numbers" in note
-    assert "**5.1 million** (passengers, 2023) vs 4,200,000 in" in note
+    assert "**5.1 million** (passengers, 2023) vs 4.2 million in" in note
     belief = next(text for path, text in pages.items() if path.startswith("beliefs/"))
     assert belief.count("⚠️ a number in it is disputed") == 2
     assert "class n1,n3 disputed" in belief  # the diagram marks both claims too

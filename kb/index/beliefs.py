@@ -9,6 +9,7 @@ from .notes import LinkTables, is_challenged
 from .pagekit import PageWriter, belief_page_path, count, escape, header, readable, shorten
 from .review import Review, conflict_anchor
 
+FULL_LABEL_LINES = 12  # a belief diagram has few nodes: show claims whole (about 330 characters)
 # The order a reviewer works through beliefs: what changed under them first, settled ones last.
 STATUS_ORDER = ("under-review", "under-grounded", "contested", "challenged", "untested", "confirmed")
 STATUS_STYLES = {
@@ -34,10 +35,10 @@ def _status_rank(belief: Belief) -> int:
 def belief_diagram(writer: PageWriter, belief: Belief, tables: LinkTables, review: Review) -> list[str]:
     """belief -> grounding claims -> the sources they link to; the belief coloured by its status,
     claims with a disputed number and missing claims marked."""
-    chart = Flowchart(direction="LR")
+    chart = Flowchart(direction="LR", label_lines=FULL_LABEL_LINES)
     for name, css in {**NODE_STYLES, **STATUS_STYLES}.items():
         chart.style(name, css)
-    chart.node("\0belief", f"{belief.title} ({belief.status})", shape="round", cls=belief.status)
+    chart.node("\0belief", f"{belief.title}\nstatus: {belief.status}", shape="round", cls=belief.status)
     for grounding in belief.grounding:
         claim = grounding.resolved
         if claim is None:
@@ -46,7 +47,7 @@ def belief_diagram(writer: PageWriter, belief: Belief, tables: LinkTables, revie
                 chart.edge("\0belief", key, dotted=True)
             continue
         disputed = claim in review.note_conflicts
-        label = writer.title(claim) + (" · disputed number" if disputed else "")
+        label = writer.title(claim) + ("\n⚠ disputed number" if disputed else "")
         if chart.node(claim, label, cls="disputed" if disputed else "claim"):
             chart.edge("\0belief", claim)
             for source in sorted(tables.sources_cited.get(claim, ())):
@@ -69,7 +70,7 @@ def belief_page(writer: PageWriter, belief: Belief, tables: LinkTables, review: 
         facts.append(f"**Owner:** {escape(belief.owner)}")
     facts += [f"**Level:** {belief.level}{'' if belief.level_declared else ' (default)'}", f"**Defined in:** {where}"]
     if belief.note_path:
-        facts.append(f"**Note:** {writer.link(page, belief.note_path, writer.title(belief.note_path))}")
+        facts.append(f"**Note:** {writer.link(page, belief.note_path, writer.label(belief.note_path))}")
     if belief.last_evaluated:
         facts.append(f"**Last evaluated:** {belief.last_evaluated}")
     lines += [" · ".join(facts), ""]
@@ -81,7 +82,7 @@ def belief_page(writer: PageWriter, belief: Belief, tables: LinkTables, review: 
         if not item.resolved:
             lines.append(f"- {escape(item.target)} **(missing)**")
             continue
-        entry = f"- {writer.link(page, item.resolved, writer.title(item.resolved))}"
+        entry = f"- {writer.link(page, item.resolved, writer.label(item.resolved))}"
         disputed = review.note_conflicts.get(item.resolved)
         if disputed:
             ids = sorted({conflict.id for conflict, _, _ in disputed})
@@ -102,7 +103,7 @@ def belief_page(writer: PageWriter, belief: Belief, tables: LinkTables, review: 
         lines += ["## Changed since last evaluated", ""]
         for changed in belief.changed_claims:
             lines.append(
-                f"- {writer.link(page, changed['path'], writer.title(changed['path']))}: changed "
+                f"- {writer.link(page, changed['path'], writer.label(changed['path']))}: changed "
                 f"{changed['changed']} (per {changed['from']}), belief evaluated {changed['evaluated']}"
             )
         lines.append("")

@@ -15,7 +15,7 @@ from ..graph import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT
 
 MAX_NODES = 40
 MAX_EDGES = 80
-LINE_CHARS = 28
+LINE_CHARS = 24  # Mermaid wraps a line wider than about 200 pixels itself, and badly
 MAX_LABEL_LINES = 4
 
 _UNSAFE = re.compile(r'["\[\]{}()<>|#;`&]')
@@ -24,20 +24,26 @@ _SHAPES = {"box": '["{}"]', "round": '("{}")', "source": '[("{}")]', "stadium": 
 
 def wrapped_label(text: str, line_chars: int = LINE_CHARS, max_lines: int = MAX_LABEL_LINES) -> str:
     """Text safe inside a quoted Mermaid label, wrapped at word boundaries with <br/>; words past
-    `max_lines` lines end in an ellipsis after the last whole word."""
-    words = re.sub(r"\s+", " ", _UNSAFE.sub(" ", text)).strip().split(" ")
+    `max_lines` lines end in an ellipsis after the last whole word. A "\n" in `text` starts a new line."""
     lines: list[str] = []
-    current = ""
-    for word in words:
-        if len(word) > line_chars:
-            word = word[: line_chars - 1] + "…"
-        if current and len(current) + 1 + len(word) > line_chars:
+    for part in text.split("\n"):  # a line break the caller asked for
+        pieces: list[tuple[str, bool]] = []  # (text, joined to the piece before without a space)
+        for word in re.sub(r"\s+", " ", _UNSAFE.sub(" ", part)).strip().split(" "):
+            # a long hyphenated word (a file name) may break after a hyphen
+            parts = re.findall(r"[^-]+-*|-+", word) if len(word) > line_chars else [word]
+            pieces += [(piece, index > 0) for index, piece in enumerate(parts)]
+        current = ""
+        for piece, glued in pieces:
+            if len(piece) > line_chars:
+                piece = piece[: line_chars - 1] + "…"
+            joined = current + piece if glued else f"{current} {piece}".strip()
+            if current and len(joined) > line_chars:
+                lines.append(current)
+                current = piece
+            else:
+                current = joined
+        if current:
             lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    if current:
-        lines.append(current)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1].rstrip(" ,.;:-") + " …"
@@ -54,6 +60,7 @@ class Flowchart:
     direction: str = "LR"
     max_nodes: int = MAX_NODES
     max_edges: int = MAX_EDGES
+    label_lines: int = MAX_LABEL_LINES
     _nodes: dict[str, str] = field(default_factory=dict)  # key -> id
     _lines: list[str] = field(default_factory=list)
     _edges: list[str] = field(default_factory=list)
@@ -86,7 +93,7 @@ class Flowchart:
             return False
         node_id = f"n{len(self._nodes)}"
         self._nodes[key] = node_id
-        self._lines.append(f"  {node_id}{_SHAPES[shape].format(wrapped_label(label))}")
+        self._lines.append(f"  {node_id}{_SHAPES[shape].format(wrapped_label(label, max_lines=self.label_lines))}")
         if cls:
             self._members.setdefault(_class_name(cls), []).append(node_id)
         return True

@@ -10,10 +10,11 @@ from ..links import FRONTMATTER
 from ..model import ResolvedLink
 from .diagrams import Flowchart
 from .pagekit import PageWriter, count, escape, header, note_page_path, plain_context, shorten
-from .review import Review, conflict_anchor, problem_line, value_text
+from .review import Review, conflict_anchor, problem_line
 
 _CHALLENGE_HEADING = re.compile(r"challeng|counter-?evidence|counter[- ]argument|disconfirm", re.I)
 NEIGHBOURHOOD_NODES = 30
+DOMAIN_NODES, DOMAIN_EDGES = 25, 45  # past this a domain picture is a hairball
 TYPE_STYLES = {
     "claim": "fill:#ddf4ff,stroke:#54aeff,color:#0a3069",
     "source": "fill:#fff8c5,stroke:#d4a72c,color:#4d2d00",
@@ -89,7 +90,7 @@ def note_page(writer: PageWriter, path: str, tables: LinkTables, review: Review)
         badges.append(f"⚠️ {count(len({c.id for c, _, _ in disputed}), 'disputed number')}")
     if problems:
         errors = sum(1 for p in problems if p.severity == "error")
-        badges.append(f"🛠 {count(len(problems), 'problem')}" + (f" ({count(errors, 'error')})" if errors else ""))
+        badges.append(f"{count(len(problems), 'problem')}" + (f" ({count(errors, 'error')})" if errors else ""))
     if is_challenged(note):
         badges.append("challenged")
     if badges:
@@ -98,11 +99,11 @@ def note_page(writer: PageWriter, path: str, tables: LinkTables, review: Review)
         lines += ["## Disputed numbers", ""]
         for conflict, side, fact in disputed:
             others = [
-                f"{escape(value_text(other, other_fact))} "
+                f"{escape(other_fact.text)} "
                 + (
                     "in this note"
                     if other_fact.path == path
-                    else f"in {writer.link(page, other_fact.path, writer.title(other_fact.path))}"
+                    else f"in {writer.link(page, other_fact.path, writer.label(other_fact.path))}"
                 )
                 + f", line {other_fact.line}"
                 for other in conflict.sides
@@ -146,7 +147,7 @@ def _backlinks(writer: PageWriter, page: str, inbound: list[ResolvedLink]) -> li
         if grouped:
             lines += [f"### {escape(kind)} ({len(by_type[kind])})", ""]
         for source in sorted(by_type[kind], key=lambda p: (writer.title(p).lower(), p)):
-            lines.append(f"- {writer.link(page, source, writer.title(source))}")
+            lines.append(f"- {writer.link(page, source, writer.label(source))}")
             for item in sorted(sources[source], key=lambda i: (i.link.line, i.link.column)):
                 lines.append(f"  - line {item.link.line}: {_context(writer, item)}")
         if grouped:
@@ -169,7 +170,7 @@ def _links(writer: PageWriter, page: str, path: str, outbound: list[ResolvedLink
         elif key == path:
             lines.append(f"- this note, line {where}")
         else:
-            lines.append(f"- {writer.link(page, key, writer.title(key))}, line {where}")
+            lines.append(f"- {writer.link(page, key, writer.label(key))}, line {where}")
     return lines + [""]
 
 
@@ -283,7 +284,7 @@ def domain_diagram(writer: PageWriter, paths: list[str], tables: LinkTables) -> 
                 linked.update((path, target))
     if not pairs:
         return []
-    chart = Flowchart(direction="LR")
+    chart = Flowchart(direction="LR", max_nodes=DOMAIN_NODES, max_edges=DOMAIN_EDGES)
     for kind, css in TYPE_STYLES.items():
         chart.style(kind, css)
     for path in sorted(linked, key=lambda p: (-tables.linkers(p), writer.title(p).lower(), p)):

@@ -126,6 +126,7 @@ class PageWriter:
         self._quoted: dict[str, str] = {}  # the part after "../" -> quoted: urllib's quote is slow
         self._root = str(kb.config.root)
         self._out = str(out_dir)
+        self._shared_titles: set[str] | None = None
 
     def lines(self, path: str) -> list[str]:
         if path not in self.lines_cache:
@@ -135,6 +136,19 @@ class PageWriter:
     def title(self, path: str) -> str:
         note = self.kb.notes.get(path)
         return note.title if note else path.rsplit("/", 1)[-1]
+
+    def label(self, path: str) -> str:
+        """A note's title, with its folder when another note has the same title (`identity` is
+        one of seven): two links that read alike must not look like one note listed twice."""
+        if self._shared_titles is None:
+            seen: dict[str, int] = {}
+            for note in self.kb.notes.values():
+                seen[note.title] = seen.get(note.title, 0) + 1
+            self._shared_titles = {title for title, number in seen.items() if number > 1}
+        title = self.title(path)
+        if title in self._shared_titles and "/" in path:
+            return f"{title} ({path.rsplit('/', 1)[0]})"
+        return title
 
     def link(self, page: str, target: str, label: str, in_table: bool = False) -> str:
         """A link from generated `page` (relative to the index folder) to KB file `target`."""

@@ -89,7 +89,7 @@ def conflict_anchor(conflict: Conflict) -> str:
 def problem_line(writer: PageWriter, page: str, problem: Problem, with_path: bool = True) -> str:
     where = f"line {problem.line}" + (f", column {problem.column}" if problem.column else "")
     if with_path:
-        where = f"{writer.link(page, problem.path, writer.title(problem.path))} ({escape(problem.path)}), {where}"
+        where = f"{writer.link(page, problem.path, writer.label(problem.path))} ({escape(problem.path)}), {where}"
     return f"{where}: **{problem.code}** ({problem.severity}): {escape(problem.message)}"
 
 
@@ -98,8 +98,8 @@ def _sides_summary(writer: PageWriter, page: str, conflict: Conflict) -> str:
     for side in conflict.sides:
         fact = side.facts[0]
         more = f" and {count(len(side.facts) - 1, 'other')}" if len(side.facts) > 1 else ""
-        note_link = writer.link(page, fact.path, shorten(writer.title(fact.path), 70))
-        parts.append(f"**{escape(value_text(side, fact))}** in {note_link}{more}")
+        note_link = writer.link(page, fact.path, shorten(writer.label(fact.path), 70))
+        parts.append(f"**{escape(fact.text)}** in {note_link}{more}")
     return " vs ".join(parts)
 
 
@@ -120,7 +120,11 @@ def conflicts_page(writer: PageWriter, review: Review) -> str:
     kinds = Counter(conflict.kind for conflict in review.conflicts)
     lines += [
         f"{count(len(review.conflicts), 'conflict')} where notes state different numbers for the same thing"
-        + (f" ({', '.join(f'{n} {KIND_LABELS.get(k, k)}' for k, n in sorted(kinds.items()))})" if kinds else "")
+        + (
+            f" ({', '.join(f'{n} {KIND_LABELS.get(k, k)}' for k, n in sorted(kinds.items()) if k != 'hard')})"
+            if set(kinds) - {"hard"}
+            else ""
+        )
         + ', most certain first. Record a decision with `kb conflicts --resolve <id> --reason "…"`; '
         "a resolved conflict leaves this page.",
         "",
@@ -142,9 +146,13 @@ def conflicts_page(writer: PageWriter, review: Review) -> str:
         lines += ["| value | note | line | what it says |", "|---|---|---|---|"]
         for side in conflict.sides:
             for fact in side.facts:
-                note_link = writer.link(page, fact.path, shorten(writer.title(fact.path), 80), in_table=True)
+                note_link = writer.link(page, fact.path, shorten(writer.label(fact.path), 80), in_table=True)
                 said = escape(shorten(readable(" ".join(fact.sentence.split())), 240))
-                lines.append(f"| {escape(value_text(side, fact))} | {note_link} | {fact.line} | {said} |")
+                value = escape(fact.text)
+                normalised = value_text(side, fact)
+                if normalised.replace(",", "") != fact.text.replace(",", ""):
+                    value += f" ({escape(normalised)})"
+                lines.append(f"| {value} | {note_link} | {fact.line} | {said} |")
         lines += ["", f"Why: {escape(conflict.why)}", ""]
     if not review.conflicts:
         lines += ["No notes disagree on a number.", ""]
@@ -174,7 +182,7 @@ def problem_pages(writer: PageWriter, review: Review) -> dict[str, str]:
         for problem in problems:
             by_note[problem.path].append(problem)
         for path in sorted(by_note, key=lambda p: (-len(by_note[p]), p)):
-            lines.append(f"- {writer.link(page, path, writer.title(path))} ({escape(path)})")
+            lines.append(f"- {writer.link(page, path, writer.label(path))} ({escape(path)})")
             for problem in by_note[path]:
                 where = f"line {problem.line}" + (f", column {problem.column}" if problem.column else "")
                 lines.append(f"  - {where}: {escape(problem.message)}")
@@ -188,16 +196,6 @@ def _titles_to_paths(kb: KnowledgeBase) -> dict[str, str]:
     for path in sorted(kb.notes):
         found.setdefault(kb.notes[path].title, path)
     return found
-
-
-def _labels(writer: PageWriter, paths: list[str]) -> dict[str, str]:
-    """Each note's title, with its folder where two of `paths` share a title (so they do not look
-    like one note listed twice)."""
-    titles = Counter(writer.title(path) for path in paths)
-    return {
-        path: writer.title(path) + (f" ({path.rsplit('/', 1)[0]})" if titles[writer.title(path)] > 1 else "")
-        for path in paths
-    }
 
 
 def wanted_suggestion(review: Review, occurrences) -> str | None:
@@ -238,10 +236,9 @@ def wanted_page(writer: PageWriter, review: Review) -> str:
         by_source: dict[str, list[int]] = defaultdict(list)
         for item in occurrences:
             by_source[item.source].append(item.link.line)
-        labels = _labels(writer, list(by_source))
-        for source in sorted(by_source, key=lambda p: (labels[p].lower(), p)):
+        for source in sorted(by_source, key=lambda p: (writer.label(p).lower(), p)):
             where = ", ".join(str(line) for line in sorted(set(by_source[source])))
-            lines.append(f"- {writer.link(page, source, labels[source])}, line {where}")
+            lines.append(f"- {writer.link(page, source, writer.label(source))}, line {where}")
         lines.append("")
     return "\n".join(lines)
 
@@ -420,7 +417,7 @@ def _note_changes(writer: PageWriter, page: str, review: Review, changed: dict[s
         shown = []
         for path in paths[:6]:
             if path in kb.notes:
-                label = writer.link(page, path, shorten(writer.title(path), 80))
+                label = writer.link(page, path, shorten(writer.label(path), 80))
                 problems = len(review.note_problems.get(path, ()))
                 disputed = path in review.note_conflicts
                 badges = ([count(problems, "problem")] if problems else []) + (["disputed number"] if disputed else [])
@@ -468,7 +465,7 @@ def _recent(writer: PageWriter, page: str, review: Review, limit: int | None = N
     for date, path in shown:
         problems = len(review.note_problems.get(path, ()))
         badge = f" ({count(problems, 'problem')})" if problems else ""
-        lines.append(f"- {date}: {writer.link(page, path, shorten(writer.title(path), 100))}{badge}")
+        lines.append(f"- {date}: {writer.link(page, path, shorten(writer.label(path), 100))}{badge}")
     if limit and len(dated) > len(shown):
         lines.append(f"- more on {writer.page_link(page, 'changes.md', 'What changed')}")
     return lines + [""]
