@@ -21,7 +21,7 @@ from . import (
     safepickle,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 CACHE_FILE = "cache.sqlite"
 WRITE_BATCH = 2000  # rows held before they are written: batches are fast, and memory stays bounded
 
@@ -38,6 +38,7 @@ class Cache:
         # path -> (size, mtime, hash or key, blob); None once the row was used this run
         self._note_rows: dict[str, tuple[int, int, str, bytes] | None] | None = {}
         self._fact_rows: dict[str, tuple[int, int, str, bytes] | None] | None = {}
+        self._norm_rows: dict[str, tuple[str, bytes] | None] | None = None
         self.dirty = False
         self._pending: list[tuple[str, tuple]] = []  # row writes, sent in batches when the run ends
         try:
@@ -60,19 +61,27 @@ class Cache:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS facts (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, data BLOB)"
         )
+        self.db.execute("CREATE TABLE IF NOT EXISTS norms (path TEXT PRIMARY KEY, key TEXT, data BLOB)")
         row = self.db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         if row is None or row[0] != self.fingerprint:
             self.db.execute("DELETE FROM notes")
             self.db.execute("DELETE FROM facts")
+            self.db.execute("DELETE FROM norms")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
             self.db.commit()
-        self._note_rows = self._fact_rows = None  # read on first use: a remembered answer needs neither
+        self._note_rows = self._fact_rows = self._norm_rows = None  # read on first use: a remembered answer needs none
 
     @property
     def note_rows(self) -> dict:
         if self._note_rows is None:
             self._note_rows = self._rows("SELECT path, size, mtime, hash, data FROM notes")
         return self._note_rows
+
+    @property
+    def norm_rows(self) -> dict:
+        if self._norm_rows is None:
+            self._norm_rows = self._rows("SELECT path, key, data FROM norms")
+        return self._norm_rows
 
     @property
     def fact_rows(self) -> dict:
@@ -97,7 +106,7 @@ class Cache:
         except sqlite3.Error:
             pass
         self.db = None
-        self._note_rows, self._fact_rows = {}, {}
+        self._note_rows, self._fact_rows, self._norm_rows = {}, {}, {}
         try:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 candidate = Path(str(self.path) + suffix)
@@ -163,6 +172,26 @@ class Cache:
         self.fact_rows.pop(relpath, None)
         self._write("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", (relpath, size, mtime_ns, key, blob))
 
+    # -- what a note's facts measure (kb.conflicts.engine): valid while the note, its context and
+    # every answer its normalisation got from the rest of the KB are unchanged
+
+    def norms(self, relpath: str, key: str):
+        row = self.norm_rows.get(relpath)
+        if row is None or row[0] != key:
+            return None
+        self.norm_rows[relpath] = None
+        try:
+            return safepickle.loads(row[1])
+        except Exception:  # noqa: BLE001 - an unreadable row is recomputed
+            return None
+
+    def store_norms(self, relpath: str, key: str, payload) -> None:
+        if self.db is None:
+            return
+        blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        self.norm_rows.pop(relpath, None)
+        self._write("INSERT OR REPLACE INTO norms VALUES (?, ?, ?)", (relpath, key, blob))
+
     # -- whole answers, for a KB that did not change at all
 
     def memo(self, key: str) -> bytes | None:
@@ -186,7 +215,7 @@ class Cache:
     def forget_missing(self, present: set[str]) -> None:
         if self.db is None:
             return
-        for table, rows in (("notes", self.note_rows), ("facts", self._fact_rows)):
+        for table, rows in (("notes", self.note_rows), ("facts", self._fact_rows), ("norms", self._norm_rows)):
             if rows is None:  # facts not read this run (kb check): only their paths are needed
                 try:
                     rows = {row[0]: None for row in self.db.execute(f"SELECT path FROM {table}")}

@@ -175,3 +175,55 @@ def test_no_cache_in_a_folder_that_is_no_kb_or_through_a_kb_symlink(tmp_path):
     (kb / ".kb").symlink_to(elsewhere, target_is_directory=True)
     first, _ = outputs(kb)
     assert list(elsewhere.iterdir()) == [] and first["summary"]["notes"] == 3
+
+
+def _subjects(root, use_cache):
+    from kb.conflicts.engine import normalise_facts
+    from kb.conflicts.extract import extract_facts
+
+    kb = open_kb(root, use_cache=use_cache)
+    try:
+        return sorted((n.fact.path, n.fact.text, n.concept, n.subject) for n in normalise_facts(kb, extract_facts(kb)))
+    finally:
+        if kb.cache is not None:
+            kb.cache.close()
+
+
+def test_a_cached_normalisation_is_redone_when_the_rest_of_the_kb_changes_its_answers(tmp_path):
+    """x.md never changes, but a new entity note renames what it is about: its cached reading must go."""
+    write_files(
+        tmp_path,
+        {
+            "x.md": "---\ntype: source\ndate: 2024-02-01\n---\nLumen Apps had 4.1 million users in 2023.\n",
+            "y.md": "---\ntype: source\ndate: 2024-02-03\n---\nOrbit Ltd had 5.3 million users in 2023.\n",
+        },
+    )
+    first = _subjects(tmp_path, use_cache=True)
+    assert ("x.md", "4.1 million", "user", "lumen apps") in first
+    assert _subjects(tmp_path, use_cache=True) == first  # read back from the cache
+    write_files(tmp_path, {"entities/lumen.md": "---\ntype: entity\naliases: [Lumen Apps]\n---\n# Lumen Holdings\n"})
+    fresh = _subjects(tmp_path, use_cache=False)
+    assert ("x.md", "4.1 million", "user", "lumen") in fresh
+    assert _subjects(tmp_path, use_cache=True) == fresh
+
+
+def test_a_normalisation_log_notices_when_an_answer_it_relied_on_changes(tmp_path):
+    from kb.conflicts.engine import _normalise_logged, entity_index, note_contexts
+    from kb.conflicts.extract import extract_facts
+    from kb.conflicts.normalise import Normaliser
+
+    write_files(
+        tmp_path, {"x.md": "---\ntype: source\ndate: 2024-02-01\n---\nLumen Apps had 4.1 million users in 2023.\n"}
+    )
+    kb = open_kb(tmp_path)
+    facts = extract_facts(kb)
+    index = entity_index(kb)
+    normaliser = Normaliser(index)
+    normaliser.learn_short_forms([fact.sentence for fact in facts])
+    contexts = note_contexts(kb, facts, index, normaliser.is_word, {}, normaliser.written_in_lower_case)
+    norm, log = _normalise_logged(normaliser, facts[0], contexts["x.md"])
+    assert norm.subject == "lumen apps" and normaliser.log is None
+    assert dict(log)[("R", "Lumen Apps")] == "lumen apps"
+    assert normaliser.still_answers(log)
+    index.add("lumen holdings", ["Lumen Apps"])  # another note makes the name an alias
+    assert not normaliser.still_answers(log)

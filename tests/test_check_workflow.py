@@ -103,9 +103,13 @@ def test_sarif_is_a_valid_2_1_0_log_with_rules_locations_and_stable_fingerprints
 
 
 def _validate_sarif(log: dict) -> None:
-    """The SARIF 2.1.0 schema's constraints on what kb writes (required properties, enums, minimums,
-    no properties the schema does not define); with a copy of the published schema at
-    $KB_SARIF_SCHEMA, against the whole schema too."""
+    """The published SARIF 2.1.0 schema (oasis-tcs sarif-schema-2.1.0.json), cut to the definitions kb
+    writes: Root, run, tool, toolComponent, reportingDescriptor, reportingConfiguration, result,
+    location, physicalLocation, artifactLocation, region, message and multiformatMessageString, each
+    with the schema's required properties, enums, minimums, formats and uniqueItems, and, stricter than
+    the schema, no property kb does not mean to write. The schema itself is not in the repository (it
+    is not ours to copy) and tests reach no network; with a copy of it at $KB_SARIF_SCHEMA the log is
+    validated against the whole of it too."""
     import jsonschema
 
     level = {"enum": ["none", "note", "warning", "error"]}
@@ -182,6 +186,7 @@ def _validate_sarif(log: dict) -> None:
                     "properties": {
                         "tool": {
                             "type": "object",
+                            "additionalProperties": False,
                             "required": ["driver"],
                             "properties": {
                                 "driver": {
@@ -191,7 +196,7 @@ def _validate_sarif(log: dict) -> None:
                                     "properties": {
                                         "name": {"type": "string"},
                                         "version": {"type": "string"},
-                                        "rules": {"type": "array", "items": rule},
+                                        "rules": {"type": "array", "uniqueItems": True, "items": rule},
                                     },
                                 }
                             },

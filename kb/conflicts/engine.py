@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -188,7 +189,7 @@ def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
     body_names: dict[str, Counter] = {}
     contexts = note_contexts(kb, facts, index, normaliser.is_word, body_names, normaliser.written_in_lower_case)
     normaliser.learn_names(body_names.values())
-    norms = _normalise_all(normaliser, facts, contexts)
+    norms = _normalise_all(normaliser, facts, contexts, kb.cache)
     # A counted noun with no measure word takes the measure the same note states for it elsewhere:
     # "168.6 million units" in a note where units were "shipped".
     measure_of: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -313,52 +314,117 @@ PARALLEL_MIN_FACTS = 4000  # below this, starting worker processes costs more th
 _SHARED: tuple | None = None  # what forked workers inherit: (normaliser, facts, contexts)
 
 
-def _normalise_range(bounds: tuple[int, int]) -> list[Norm | None]:
+NORMS_VERSION = "1"  # bump when normalising changes, so cached normalisations are not reused
+
+
+def _normalise_logged(normaliser: Normaliser, fact: Fact, context: NoteContext | None):
+    """(the fact's Norm or None, what normalising it asked of the KB-wide state)."""
+    if context is None:
+        return None, ()
+    normaliser.log = {}
+    try:
+        return normaliser.normalise(fact, context), tuple(normaliser.log.items())
+    finally:
+        normaliser.log = None
+
+
+def _normalise_range(bounds: tuple[int, int]) -> list[tuple[Norm | None, tuple]]:
     normaliser, facts, contexts = _SHARED
-    out: list[Norm | None] = []
+    out = []
     for fact in facts[bounds[0] : bounds[1]]:
-        context = contexts.get(fact.path)
-        norm = normaliser.normalise(fact, context) if context is not None else None
+        norm, log = _normalise_logged(normaliser, fact, contexts.get(fact.path))
         if norm is not None:
             # the parent has the fact and the note's names; sending them back would double the pickling
             norm.fact, norm.note_names = None, frozenset()
-        out.append(norm)
+        out.append((norm, log))
     return out
 
 
-def _normalise_all(normaliser: Normaliser, facts: list[Fact], contexts: dict[str, NoteContext]) -> list[Norm]:
-    """Every fact normalised, in order; a large KB across cores (forked workers share the learned
-    normaliser without pickling it)."""
+def _stable(value) -> str:
+    """A repr that is the same in every process: sets sorted (their order follows string hashing,
+    which differs between runs)."""
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(_stable(item) for item in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "(" + ",".join(_stable(item) for item in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ",".join(sorted(f"{_stable(k)}:{_stable(v)}" for k, v in value.items())) + "}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value).__name__ + _stable([getattr(value, f.name) for f in dataclasses.fields(value)])
+    return repr(value)
+
+
+def _note_key(normaliser: Normaliser, context: NoteContext | None, facts: list[Fact]) -> str:
+    text = _stable((NORMS_VERSION, normaliser.aliases, context, facts))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _normalise_all(
+    normaliser: Normaliser, facts: list[Fact], contexts: dict[str, NoteContext], cache=None
+) -> list[Norm]:
+    """Every fact normalised, in order. With the cache, a note whose facts, context and every answer
+    its normalisation got from the rest of the KB are unchanged is not normalised again; the rest
+    run across cores in a large KB (forked workers share the learned normaliser without pickling)."""
+    by_note: dict[str, list[int]] = defaultdict(list)
+    for position, fact in enumerate(facts):
+        by_note[fact.path].append(position)
+    results: list[tuple[Norm | None, tuple] | None] = [None] * len(facts)
+    keys: dict[str, str] = {}
+    if cache is not None:
+        for path, positions in by_note.items():
+            keys[path] = key = _note_key(normaliser, contexts.get(path), [facts[i] for i in positions])
+            found = cache.norms(path, key)
+            if not found or len(found[1]) != len(positions) or not normaliser.still_answers(found[0]):
+                continue
+            for position, norm in zip(positions, found[1], strict=True):
+                results[position] = (norm, ())
+    todo = [i for i, result in enumerate(results) if result is None]
+    for position, result in zip(todo, _normalise_facts([facts[i] for i in todo], normaliser, contexts), strict=True):
+        results[position] = result
+    if cache is not None:
+        fresh = set(todo)
+        for path, positions in by_note.items():
+            if not fresh.intersection(positions):
+                continue
+            log: dict = {}
+            stored = []
+            for position in positions:
+                norm, asked = results[position]
+                log.update(asked)
+                stored.append(None if norm is None else dataclasses.replace(norm, fact=None, note_names=frozenset()))
+            cache.store_norms(path, keys[path], (tuple(log.items()), stored))
+    norms = []
+    for fact, (norm, _) in zip(facts, results, strict=True):
+        if norm is not None:
+            norm.fact = fact
+            norm.note_names = contexts[fact.path].names
+            norms.append(norm)
+    return norms
+
+
+def _normalise_facts(facts: list[Fact], normaliser: Normaliser, contexts) -> list[tuple[Norm | None, tuple]]:
     import multiprocessing
     import os
 
     global _SHARED
     workers = min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(facts) < PARALLEL_MIN_FACTS or "fork" not in multiprocessing.get_all_start_methods():
+        return [_normalise_logged(normaliser, fact, contexts.get(fact.path)) for fact in facts]
     _SHARED = (normaliser, facts, contexts)
     try:
-        if workers <= 1 or len(facts) < PARALLEL_MIN_FACTS or "fork" not in multiprocessing.get_all_start_methods():
-            return _normalise_all_serial(normaliser, facts, contexts)
         size = -(-len(facts) // (workers * 4))
         bounds = [(start, min(start + size, len(facts))) for start in range(0, len(facts), size)]
         try:
             pool = multiprocessing.get_context("fork").Pool(workers)
         except (OSError, RuntimeError):
-            return _normalise_all_serial(normaliser, facts, contexts)
-        norms = []
+            return [_normalise_logged(normaliser, fact, contexts.get(fact.path)) for fact in facts]
+        out = []
         with pool:
-            for (start, _end), chunk in zip(bounds, pool.imap(_normalise_range, bounds), strict=True):
-                for offset, norm in enumerate(chunk):
-                    if norm is not None:
-                        norm.fact = facts[start + offset]
-                        norm.note_names = contexts[norm.fact.path].names
-                        norms.append(norm)
-        return norms
+            for chunk in pool.imap(_normalise_range, bounds):
+                out.extend(chunk)
+        return out
     finally:
         _SHARED = None
-
-
-def _normalise_all_serial(normaliser, facts, contexts) -> list[Norm]:
-    return [normaliser.normalise(f, contexts[f.path]) for f in facts if f.path in contexts]
 
 
 def detect(norms: list[Norm], focus=None) -> tuple[list[Conflict], list[Conflict], int]:

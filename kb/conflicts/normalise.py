@@ -305,6 +305,65 @@ class Normaliser:
         self.mid_caps: Counter = Counter()  # capitalised words seen after a sentence's first word
         self.lower_use: Counter = Counter()  # word -> distinct sentences that write it in lower case
         self.known_names: set[tuple[str, ...]] = set()  # see `learn_names`
+        # While `log` is a dict, every question `normalise` asks of what was learned across the KB is
+        # written to it with its answer: a cached normalisation stays valid while every answer does.
+        self.log: dict[tuple[str, object], object] | None = None
+        self._canonical: tuple[int, frozenset[str]] = (-1, frozenset())
+
+    # -- what normalising a fact asks of the KB-wide state, logged (see `still_answers`)
+
+    def _asked(self, kind: str, key, answer):
+        if self.log is not None:
+            self.log[(kind, key)] = answer
+        return answer
+
+    def _answer(self, kind: str, key):
+        """The answer to a logged question, from the current state, without logging it."""
+        if kind == "L":
+            return self.learned.get(key)
+        if kind == "C":
+            return self._common_word_now(key)
+        if kind == "M":
+            return bool(self.mid_caps[key])
+        if kind == "I":
+            return canonical_name(key) in self.index.names
+        if kind == "R":
+            return self.index.resolve(key)
+        if kind == "K":
+            return key in self._canonical_names()
+        if kind == "N":
+            return self._name_in_lower_case_now(key)
+        if kind == "T":
+            return self._topic_now(key)
+        raise ValueError(kind)
+
+    def still_answers(self, log) -> bool:
+        """Whether every logged question gets the same answer now."""
+        try:
+            return all(self._answer(kind, key) == answer for (kind, key), answer in log)
+        except (ValueError, TypeError):
+            return False
+
+    def _learned_form(self, key: str) -> str | None:
+        return self._asked("L", key, self.learned.get(key))
+
+    def _capital_within(self, name: str) -> bool:
+        return self._asked("M", name, bool(self.mid_caps[name]))
+
+    def _indexed(self, name: str) -> bool:
+        return self._asked("I", name, canonical_name(name) in self.index.names)
+
+    def _resolve(self, surface: str) -> str:
+        return self._asked("R", surface, self.index.resolve(surface))
+
+    def _canonical_names(self) -> frozenset[str]:
+        size = len(self.index.names)
+        if self._canonical[0] != size:  # the index only grows while short forms are learned
+            self._canonical = (size, frozenset(self.index.names.values()))
+        return self._canonical[1]
+
+    def _is_canonical(self, name: str) -> bool:
+        return self._asked("K", name, name in self._canonical_names())
 
     def learn_short_forms(self, sentences) -> None:
         """ "monthly active users (MAUs)": MAU means what "user" means, everywhere in the KB. And the
@@ -348,10 +407,16 @@ class Normaliser:
         return len(name.split()) == 1 and self._common_word(name)
 
     def _common_word(self, word: str) -> bool:
+        return self._asked("C", word, self._common_word_now(word))
+
+    def _common_word_now(self, word: str) -> bool:
         lowered = word.lower()
         return self.lower_use[lowered] >= COMMON_WORD_USES and canonical_name(word) not in self.index.names
 
     def _topic(self, title: str) -> frozenset[str]:
+        return self._asked("T", title, self._topic_now(title))
+
+    def _topic_now(self, title: str) -> frozenset[str]:
         found = self._topics.get(title)
         if found is None:
             found = frozenset(w for name in _names(title) for w in self.index.resolve(name).split() if len(w) >= 3)
@@ -614,14 +679,14 @@ class Normaliser:
             reach, previous_end = reach + 1, token[1]
         lemmas_after = [lemma(t[2]) for t in after[:reach]]
         counted = _counted_noun(after, fact_start + len(fact.text), sentence) if fact.unit in _COUNT_UNITS else None
-        if counted and (_PHRASES.get((lemma(counted),)) or self.learned.get(lemma(counted))):
+        if counted and (_PHRASES.get((lemma(counted),)) or self._learned_form(lemma(counted))):
             counted = None  # a vocabulary word: the search below finds it
         # phrases after the number (the counted noun, "raised"), then before ("revenue of", "shipped")
         for side, lemmas, toks in (("after", lemmas_after, after[:3]), ("before", lemmas_before, before)):
             for size in range(min(_LONGEST, len(lemmas)), 0, -1):
                 for i in range(len(lemmas) - size + 1):
                     key = tuple(lemmas[i : i + size])
-                    concept = _PHRASES.get(key) or (self.learned.get(key[0]) if size == 1 else None)
+                    concept = _PHRASES.get(key) or (self._learned_form(key[0]) if size == 1 else None)
                     if concept is None:
                         continue
                     if counted and (side == "after" or not _LEADS_TO_NUMBER.issuperset(lemmas[i + size :])):
@@ -670,7 +735,7 @@ class Normaliser:
         entity_note = note.kind == "entity" or "entities/" in note.path
         labelled = _NAME_BEFORE_BRACKET.search(sentence[:start])
         if labelled and not self.is_word(labelled.group(1)):
-            return self.index.resolve(labelled.group(1)), "clause"  # "Netflix (8.4%), YouTube (6.0%)"
+            return self._resolve(labelled.group(1)), "clause"  # "Netflix (8.4%), YouTube (6.0%)"
         if note.main_entity and _ANAPHOR.search(sentence, clause_start, start):
             # "the program's 10.3 million beneficiaries": the note's own subject, named again
             return note.main_entity, "clause"
@@ -700,15 +765,13 @@ class Normaliser:
             if (
                 len(words) == 1
                 and not sentence[:at].strip(' -*•#>"“')
-                and not self.mid_caps[name]
-                and canonical_name(name) not in self.index.names
+                and not self._capital_within(name)
+                and not self._indexed(name)
             ):
                 continue  # "Tuition revenue was…": a sentence's first capital names nothing
-            if at == 0 and len(words) == 1 and name.lower() not in self.index.names and not name.isupper():
-                pass  # a capitalised first word may be a name; kept, but the index decides below
             follow = sentence[match.end() : match.end() + 40]
             precede = sentence[max(0, at - 40) : at]
-            canonical = self.index.resolve(name)
+            canonical = self._resolve(name)
             if canonical in note.publishers or REPORTING_VERBS.match(follow) or ATTRIBUTION_BEFORE.search(precede):
                 continue  # who says it, not what it is about
             if canonical in {"q1", "q2", "q3", "q4"} or re.fullmatch(r"[a-z]?\d.*", canonical):
@@ -721,7 +784,7 @@ class Normaliser:
                 distance = (at - end) * 1.5 + 10  # "revenue of $5M for Acme"
             else:
                 continue
-            known = canonical in self.index.names.values()
+            known = self._is_canonical(canonical)
             weight = distance - (15 if known else 0)
             if _LABEL_AFTER.match(follow):
                 if not known or at + len(name) > start:
@@ -768,6 +831,9 @@ class Normaliser:
         self.known_names = {tuple(name.split()) for name, count in seen.items() if count >= 2}
 
     def _name_in_lower_case(self, text: str) -> str | None:
+        return self._asked("N", text, self._name_in_lower_case_now(text))
+
+    def _name_in_lower_case_now(self, text: str) -> str | None:
         if not self.known_names or not text:
             return None
         written = [w.strip(".,:;*()'’\"") for w in text.split()]
