@@ -340,22 +340,15 @@ def _normalise_range(bounds: tuple[int, int]) -> list[tuple[Norm | None, tuple]]
     return out
 
 
-def _stable(value) -> str:
-    """A repr that is the same in every process: sets sorted (their order follows string hashing,
-    which differs between runs)."""
-    if isinstance(value, (set, frozenset)):
-        return "{" + ",".join(sorted(_stable(item) for item in value)) + "}"
-    if isinstance(value, (list, tuple)):
-        return "(" + ",".join(_stable(item) for item in value) + ")"
-    if isinstance(value, dict):
-        return "{" + ",".join(sorted(f"{_stable(k)}:{_stable(v)}" for k, v in value.items())) + "}"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return type(value).__name__ + _stable([getattr(value, f.name) for f in dataclasses.fields(value)])
-    return repr(value)
-
-
 def _note_key(normaliser: Normaliser, context: NoteContext | None, facts: list[Fact]) -> str:
-    text = _stable((NORMS_VERSION, normaliser.aliases, context, facts))
+    """What a note's normalisation depends on besides the logged answers: its facts (plain values,
+    so their repr is the same in every process), its context, kb.toml's aliases."""
+    if context is None:
+        shown_context = "none"
+    else:
+        fields = [getattr(context, name) for name in NoteContext.__slots__]
+        shown_context = repr([sorted(value) if isinstance(value, frozenset) else value for value in fields])
+    text = "\n".join([NORMS_VERSION, repr(normaliser.aliases), shown_context, *map(repr, facts)])
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
