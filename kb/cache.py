@@ -175,20 +175,17 @@ class Cache:
     # -- what a note's facts measure (kb.conflicts.engine): valid while the note, its context and
     # every answer its normalisation got from the rest of the KB are unchanged
 
-    def norms(self, relpath: str, key: str):
+    def norms(self, relpath: str, key: str) -> bytes | None:
+        """The stored normalisation of a note's facts (a pickle for kb.conflicts.engine), if its key matches."""
         row = self.norm_rows.get(relpath)
         if row is None or row[0] != key:
             return None
         self.norm_rows[relpath] = None
-        try:
-            return safepickle.loads(row[1])
-        except Exception:  # noqa: BLE001 - an unreadable row is recomputed
-            return None
+        return row[1]
 
-    def store_norms(self, relpath: str, key: str, payload) -> None:
+    def store_norms(self, relpath: str, key: str, blob: bytes) -> None:
         if self.db is None:
             return
-        blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         self.norm_rows.pop(relpath, None)
         self._write("INSERT OR REPLACE INTO norms VALUES (?, ?, ?)", (relpath, key, blob))
 

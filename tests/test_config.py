@@ -66,6 +66,9 @@ def test_exclude(make_kb):
         {"severity": {"broken-link": "loud"}},
         {"severity": {"no-such-code": "info"}},
         {"schema": {"claim": {"required": "x", "enums": {"confidence": 5}}}},
+        {"index": {"conflicts": "yes"}},
+        {"index": {"changes": -1}},
+        {"index": {"changes": True}},
     ],
 )
 def test_bad_config_is_a_config_error(tmp_path, data):
@@ -77,3 +80,10 @@ def test_invalid_toml(tmp_path):
     (tmp_path / "kb.toml").write_text("[kb\n")
     with pytest.raises(ConfigError, match="kb.toml"):
         load_config(tmp_path)
+
+
+def test_index_settings(tmp_path):
+    config = config_from_dict(tmp_path, {"index": {"conflicts": False, "changes": 5}})
+    assert (config.index_conflicts, config.index_changes) == (False, 5)
+    default = config_from_dict(tmp_path, {})
+    assert (default.index_conflicts, default.index_changes) == (True, 20)

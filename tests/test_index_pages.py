@@ -220,3 +220,9 @@ def test_teleo_pages_all_resolve_and_diagrams_fit(teleo, tmp_path):
     assert "futard.io](domains/futard.io.md) (1 note): a web address" in home
     assert "null-result](domains/null-result.md) (1 note): a status or type value" in home
     assert TELEO.is_dir()
+
+
+def test_what_changed_can_be_turned_off(tmp_path):
+    _, pages = _pages(tmp_path, toml="[index]\nchanges = 0\n")
+    assert "Recently changed" not in pages["README.md"]
+    assert "Turned off in kb.toml" in pages["changes.md"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import pickle
 import re
 from collections import Counter, defaultdict
 from datetime import date
@@ -12,6 +13,7 @@ from itertools import combinations
 
 import networkx as nx
 
+from .. import safepickle
 from ..facts import Fact
 from ..model import KnowledgeBase
 from ..progress import stage
@@ -182,6 +184,11 @@ def note_contexts(
 
 
 def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
+    return normalise_facts_digest(kb, facts)[0]
+
+
+def normalise_facts_digest(kb: KnowledgeBase, facts: list[Fact]) -> tuple[list[Norm], str | None]:
+    """The facts normalised, and with the cache a digest that is equal only for equal normalisations."""
     stage("reading what the numbers measure")
     index = entity_index(kb)
     normaliser = Normaliser(index, kb.config.conflict_aliases)
@@ -189,7 +196,7 @@ def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
     body_names: dict[str, Counter] = {}
     contexts = note_contexts(kb, facts, index, normaliser.is_word, body_names, normaliser.written_in_lower_case)
     normaliser.learn_names(body_names.values())
-    norms = _normalise_all(normaliser, facts, contexts, kb.cache)
+    norms, digest = _normalise_all(normaliser, facts, contexts, kb.cache)
     # A counted noun with no measure word takes the measure the same note states for it elsewhere:
     # "168.6 million units" in a note where units were "shipped".
     measure_of: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -206,7 +213,7 @@ def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
     norms = [norm for norm in norms if norm.concept is not None]
     mark_copies(norms)
     count_event_dates(norms, contexts)
-    return norms
+    return norms, digest
 
 
 SAME_EVENT_DAYS = 2  # event lines of one subject dated this close are one event (opened, then closed)
@@ -354,21 +361,28 @@ def _note_key(normaliser: Normaliser, context: NoteContext | None, facts: list[F
 
 def _normalise_all(
     normaliser: Normaliser, facts: list[Fact], contexts: dict[str, NoteContext], cache=None
-) -> list[Norm]:
-    """Every fact normalised, in order. With the cache, a note whose facts, context and every answer
-    its normalisation got from the rest of the KB are unchanged is not normalised again; the rest
-    run across cores in a large KB (forked workers share the learned normaliser without pickling)."""
+) -> tuple[list[Norm], str | None]:
+    """Every fact normalised, in order, and (with the cache) a digest of them all. With the cache, a
+    note whose facts, context and every answer its normalisation got from the rest of the KB are
+    unchanged is not normalised again; the rest run across cores in a large KB (forked workers share
+    the learned normaliser without pickling)."""
     by_note: dict[str, list[int]] = defaultdict(list)
     for position, fact in enumerate(facts):
         by_note[fact.path].append(position)
     results: list[tuple[Norm | None, tuple] | None] = [None] * len(facts)
     keys: dict[str, str] = {}
+    blobs: dict[str, bytes] = {}  # the stored normalisation of each note, as bytes
     if cache is not None:
         for path, positions in by_note.items():
             keys[path] = key = _note_key(normaliser, contexts.get(path), [facts[i] for i in positions])
-            found = cache.norms(path, key)
+            blob = cache.norms(path, key)
+            try:
+                found = safepickle.loads(blob) if blob is not None else None
+            except Exception:  # noqa: BLE001 - an unreadable row is recomputed
+                found = None
             if not found or len(found[1]) != len(positions) or not normaliser.still_answers(found[0]):
                 continue
+            blobs[path] = blob
             for position, norm in zip(positions, found[1], strict=True):
                 results[position] = (norm, ())
     todo = [i for i, result in enumerate(results) if result is None]
@@ -385,14 +399,21 @@ def _normalise_all(
                 norm, asked = results[position]
                 log.update(asked)
                 stored.append(None if norm is None else dataclasses.replace(norm, fact=None, note_names=frozenset()))
-            cache.store_norms(path, keys[path], (tuple(log.items()), stored))
+            blobs[path] = pickle.dumps((tuple(log.items()), stored), protocol=pickle.HIGHEST_PROTOCOL)
+            cache.store_norms(path, keys[path], blobs[path])
+    digest = None
+    if cache is not None:
+        hasher = hashlib.blake2b(digest_size=16)
+        for path in by_note:
+            hasher.update(path.encode("utf-8", "surrogateescape") + b"\0" + blobs[path] + b"\0")
+        digest = hasher.hexdigest()
     norms = []
     for fact, (norm, _) in zip(facts, results, strict=True):
         if norm is not None:
             norm.fact = fact
             norm.note_names = contexts[fact.path].names
             norms.append(norm)
-    return norms
+    return norms, digest
 
 
 def _normalise_facts(facts: list[Fact], normaliser: Normaliser, contexts) -> list[tuple[Norm | None, tuple]]:
@@ -615,12 +636,33 @@ def rank(conflict: Conflict) -> tuple:
     )
 
 
+DETECT_VERSION = "1"  # bump when detection or card building changes
+
+
+def _detect_remembered(kb: KnowledgeBase, norms: list[Norm], digest: str | None, focus):
+    """`detect`, or its answer from the last run when every note's normalisation is byte for byte
+    what it was (an edit that changed no number; a CI run after `kb check`)."""
+    cache = kb.cache
+    if cache is None or digest is None or focus is not None:
+        return detect(norms, focus)
+    key = f"detect:{DETECT_VERSION}:{kb.config.conflict_window}:{digest}"
+    remembered = cache.memo(key)
+    if remembered is not None:
+        try:
+            return safepickle.loads(remembered)
+        except Exception:  # noqa: BLE001 - an unreadable answer is recomputed
+            pass
+    answer = detect(norms, focus)
+    cache.remember(key, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    return answer
+
+
 def find_conflicts(kb: KnowledgeBase, include_resolved: bool = False, focus=None) -> ConflictReport:
     """Every numeric conflict of the KB; with `focus` (a predicate on note paths), those with a fact
     in a focused note."""
     facts = extract_facts(kb)
-    norms = normalise_facts(kb, facts)
-    conflicts, info, compared = detect(norms, focus)
+    norms, digest = normalise_facts_digest(kb, facts)
+    conflicts, info, compared = _detect_remembered(kb, norms, digest, focus)
     resolutions, problems = load_resolutions(kb)
     resolved_sets = [set(map(str, entry["facts"])) for entry in resolutions]
     shown, resolved = [], 0

@@ -431,6 +431,8 @@ def _note_changes(writer: PageWriter, page: str, review: Review, changed: dict[s
 
 def _recent(writer: PageWriter, page: str, review: Review, limit: int | None = None) -> list[str]:
     kb = writer.kb
+    if not kb.config.index_changes:
+        return [] if limit else ["Turned off in kb.toml (`[index] changes = 0`).", ""]
     if review.commits is not None:
         commits = [c for c in review.commits if _note_changes(writer, page, review, c[3])]
         lines = [f"## Recently changed (git, last {count(kb.config.index_changes, 'commit')})", ""]
