@@ -4,9 +4,10 @@
 
 For each scale it builds the KB (benchmarks/synth.py), measures the floor (one Python pass that reads
 every note and counts `[[`), then runs each command in a fresh process: cold (no .kb/ cache), warm
-(nothing changed), warm after one note changed, and in a copy of the KB with new modification times
-and the .kb/ cache kept (a CI job restoring the cache into a fresh clone). Wall seconds, peak memory
-of the process tree, and the ratio to the floor measured in the same run.
+(nothing changed), warm after one note changed (a line without a number, then a line with one), and
+in a copy of the KB with new modification times and the .kb/ cache kept (a CI job restoring the
+cache into a fresh clone). Wall seconds, peak memory of the process tree, and the ratio to the floor
+measured in the same run.
 """
 
 from __future__ import annotations
@@ -78,10 +79,14 @@ def measure_scale(source: Path, scale: int, work: Path, commands: list[str]) -> 
         args = [sys.executable, "-m", "kb", *COMMANDS[name], "--kb", str(kb)]
         shutil.rmtree(kb / ".kb", ignore_errors=True)
         shutil.rmtree(kb / "index", ignore_errors=True)
-        for label in ("cold", "warm", "warm, 1 changed", "new checkout, cache kept"):
+        for label in ("cold", "warm", "warm, 1 changed", "warm, 1 number changed", "new checkout, cache kept"):
             if label == "warm, 1 changed":
                 with open(some_note, "a", encoding="utf-8") as handle:
                     handle.write("\nOne more line.\n")
+            if label == "warm, 1 number changed":
+                # a new number: every conflict comparison runs again (an edit without one reuses them)
+                with open(some_note, "a", encoding="utf-8") as handle:
+                    handle.write("\nThe programme had 41,250 members in 2024.\n")
             if label == "new checkout, cache kept":
                 # CI restoring .kb/ into a fresh clone: same bytes, new modification times.
                 checkout = work / f"kb-{scale}x-checkout"

@@ -360,7 +360,8 @@ def _attention_beliefs(writer: PageWriter, page: str, review: Review) -> list[st
         in_conflict = sum(1 for g in belief.grounding if g.resolved in disputed)
         extra = f"; {count(in_conflict, 'grounding claim')} with a disputed number" if in_conflict else ""
         link = writer.page_link(page, belief_page_path(belief), belief.title)
-        lines.append(f"- **{belief.status}**: {link}: {escape(belief.reason)}{extra}")
+        owner = f" ({escape(belief.owner)})" if belief.owner else ""
+        lines.append(f"- **{belief.status}**: {link}{owner}: {escape(belief.reason)}{extra}")
     if len(needing) > HOME_BELIEFS:
         more = writer.page_link(page, "beliefs.md", "Beliefs")
         lines.append(f"- and {len(needing) - HOME_BELIEFS} more on {more}")
