@@ -291,9 +291,10 @@ def check(
 
 def _summary_line(report: dict, known: int, fixed: list) -> str:
     summary = report["summary"]
+    errors, warnings = summary["errors"], summary["warnings"]
     line = (
-        f"{summary['notes']} notes, {summary['links']} links: {summary['errors']} errors, "
-        f"{summary['warnings']} warnings, {summary['info']} info"
+        f"{summary['notes']} notes, {summary['links']} links: {errors} error{'' if errors == 1 else 's'}, "
+        f"{warnings} warning{'' if warnings == 1 else 's'}, {summary['info']} info"
     )
     if summary.get("by_code"):
         line += " (" + ", ".join(f"{code} {count}" for code, count in summary["by_code"].items()) + ")"
