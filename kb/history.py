@@ -24,12 +24,9 @@ def git_head(root: Path) -> str | None:
     return head.stdout.strip() if head.returncode == 0 else None
 
 
-def git_change_dates(root: Path) -> dict[str, str] | None:
-    """The date (YYYY-MM-DD) of the last commit touching each file, relative to `root`.
-
-    Files with uncommitted changes get the date of their modification time. None when `root`
-    is not in a git work tree or git is not available.
-    """
+def _git_log(root: Path, *options: str):
+    """(the work tree's top folder, the path prefix of `root` in it, `git log OPTIONS -- root`), or
+    None when `root` is in no git work tree or git cannot run."""
     try:
         top = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30
@@ -38,22 +35,27 @@ def git_change_dates(root: Path) -> dict[str, str] | None:
             return None
         toplevel = Path(top.stdout.strip()).resolve()
         log = subprocess.run(
-            [
-                "git",
-                "-c",
-                "core.quotepath=off",
-                "-C",
-                str(toplevel),
-                "log",
-                "--format=%x00%cs",
-                "--name-only",
-                "--no-renames",
-                "--",
-                str(Path(root).resolve()),
-            ],
+            ["git", "-c", "core.quotepath=off", "-C", str(toplevel), "log", *options, "--", str(Path(root).resolve())],
             capture_output=True,
             timeout=300,
         )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    prefix = Path(root).resolve().relative_to(toplevel).as_posix()
+    return toplevel, ("" if prefix == "." else prefix + "/"), log
+
+
+def git_change_dates(root: Path) -> dict[str, str] | None:
+    """The date (YYYY-MM-DD) of the last commit touching each file, relative to `root`.
+
+    Files with uncommitted changes get the date of their modification time. None when `root`
+    is not in a git work tree or git is not available.
+    """
+    found = _git_log(root, "--format=%x00%cs", "--name-only", "--no-renames")
+    if found is None or found[2].returncode != 0:
+        return None
+    toplevel, prefix, log = found
+    try:
         status = subprocess.run(
             ["git", "-C", str(toplevel), "status", "--porcelain", "-z", "--", str(Path(root).resolve())],
             capture_output=True,
@@ -61,10 +63,6 @@ def git_change_dates(root: Path) -> dict[str, str] | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    if log.returncode != 0:
-        return None
-    prefix = Path(root).resolve().relative_to(toplevel).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
     dates: dict[str, str] = {}
     current = None
     for line in log.stdout.decode("utf-8", errors="replace").split("\n"):
@@ -97,37 +95,12 @@ def front_matter_change_date(fields: dict, extra_dates=()) -> str | None:
 def recent_commits(root: Path, commits: int) -> list[tuple[str, str, str, dict[str, str]]] | None:
     """The last `commits` commits touching `root`, newest first, as (commit, date, subject,
     {path relative to root: "added" | "changed" | "deleted"}). None outside a git work tree."""
-    try:
-        top = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30
-        )
-        if top.returncode != 0:
-            return None
-        toplevel = Path(top.stdout.strip()).resolve()
-        log = subprocess.run(
-            [
-                "git",
-                "-c",
-                "core.quotepath=off",
-                "-C",
-                str(toplevel),
-                "log",
-                f"-n{max(commits, 0)}",
-                "--format=%x00%h%x00%cs%x00%s",
-                "--name-status",
-                "--no-renames",
-                "--",
-                str(Path(root).resolve()),
-            ],
-            capture_output=True,
-            timeout=300,
-        )
-    except (OSError, subprocess.SubprocessError):
+    found_log = _git_log(root, f"-n{max(commits, 0)}", "--format=%x00%h%x00%cs%x00%s", "--name-status", "--no-renames")
+    if found_log is None:
         return None
+    _, prefix, log = found_log
     if log.returncode != 0:
         return [] if b"does not have any commits" in log.stderr else None
-    prefix = Path(root).resolve().relative_to(toplevel).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
     kinds = {"A": "added", "M": "changed", "D": "deleted", "T": "changed"}
     found: list[tuple[str, str, str, dict[str, str]]] = []
     for line in log.stdout.decode("utf-8", errors="replace").split("\n"):
