@@ -226,3 +226,24 @@ def test_what_changed_can_be_turned_off(tmp_path):
     _, pages = _pages(tmp_path, toml="[index]\nchanges = 0\n")
     assert "Recently changed" not in pages["README.md"]
     assert "Turned off in kb.toml" in pages["changes.md"]
+
+
+def test_pages_are_the_same_under_any_hash_seed_and_from_a_cache_another_seed_wrote(tmp_path):
+    import os
+    import sys
+
+    write_files(tmp_path / "kb", FERRIES)
+    outputs = []
+    for seed, cache in (("0", "--no-cache"), ("4242", "--no-cache"), ("7", None), ("99", None)):
+        out = tmp_path / f"out-{seed}"
+        args = [sys.executable, "-m", "kb", "index", "--kb", str(tmp_path / "kb"), "--out", str(out)]
+        if cache:
+            args.append(cache)
+        if seed == "99":  # a note without numbers changes: the cache seed 7 wrote answers for the rest
+            (tmp_path / "kb" / "sources" / "harbour report.md").write_text(
+                "---\ntype: source\ndomain: transport\nstatus: processed\n---\nThe harbour report, revised.\n"
+            )
+        subprocess.run(args, env={**os.environ, "PYTHONHASHSEED": seed}, cwd=REPO, check=False, capture_output=True)
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.md")})
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[3].keys() == outputs[0].keys() and outputs[3]["conflicts.md"] == outputs[0]["conflicts.md"]
