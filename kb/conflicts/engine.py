@@ -441,6 +441,30 @@ def _normalise_facts(facts: list[Fact], normaliser: Normaliser, contexts) -> lis
         _SHARED = None
 
 
+_FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact) if f.name not in ("path", "line"))
+# `document` is left out: `decide` only asks whether two facts share one, which the key below says
+_NORM_FIELDS = tuple(f.name for f in dataclasses.fields(Norm) if f.name not in ("fact", "document"))
+
+
+def _content_classes(norms: list[Norm]) -> list[int]:
+    """Per norm, a number shared by exactly the norms equal in every field but the fact's path and
+    line and the norm's document: what `decide` and `relation` read, apart from whether two facts
+    share a note or a document, so two pairs of the same classes that agree on those are decided alike."""
+    numbers: dict[tuple, int] = {}
+    classes = []
+    for norm in norms:
+        fact = norm.fact
+        content = (
+            tuple(getattr(fact, name) for name in _FACT_FIELDS),
+            tuple(
+                tuple(value) if isinstance(value, list) else value
+                for value in (getattr(norm, name) for name in _NORM_FIELDS)
+            ),
+        )
+        classes.append(numbers.setdefault(content, len(numbers)))
+    return classes
+
+
 def detect(norms: list[Norm], focus=None) -> tuple[list[Conflict], list[Conflict], int]:
     """Cards from pairs judged the same quantity. Agreeing pairs join values into groups; groups
     joined by disagreeing pairs form a graph, and each maximal clique of it is a card: every two
@@ -452,14 +476,28 @@ def detect(norms: list[Norm], focus=None) -> tuple[list[Conflict], list[Conflict
     relations: dict[tuple[int, int], str] = {}
     compared = 0
     focused = None if focus is None else [focus(norm.fact.path) for norm in norms]
+    kinds = _content_classes(norms)
+    decided: dict[tuple[int, int, bool, bool], Decision] = {}
+    related: dict[tuple[int, int], str | None] = {}
     for i, j in candidate_pairs(norms):
         if focused is not None and not (focused[i] or focused[j]):
             continue
         compared += 1
-        decision = decide(norms[i], norms[j])
+        a, b = norms[i], norms[j]
+        # facts that read alike in every respect (a sentence repeated in many notes, copies of a
+        # note) are decided once per kind of pair: `decide` sees a fact's path and document only as
+        # "same note?" and "same document?"
+        key = (kinds[i], kinds[j], a.fact.path == b.fact.path, a.document == b.document)
+        decision = decided.get(key)
+        if decision is None:
+            decision = decided[key] = decide(a, b)
         if not decision.same:
             continue
-        found = relation(norms[i].fact, norms[j].fact)
+        pair_kind = (kinds[i], kinds[j])
+        if pair_kind in related:
+            found = related[pair_kind]
+        else:
+            found = related[pair_kind] = relation(a.fact, b.fact)
         if found is not None:
             decisions[(i, j)] = decision
             relations[(i, j)] = found
