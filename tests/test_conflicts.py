@@ -963,3 +963,29 @@ def test_shares_of_a_group_are_a_measure_of_their_own_and_kept_apart_by_what_the
     }
     found = conflicts_of(make_kb, files)
     assert [sorted(float(s.value) for s in c.sides) for c in found] == [[86.5, 91.2]]
+
+
+def test_deciding_once_per_kind_of_pair_changes_no_card(tmp_path, monkeypatch):
+    """Lines repeated across notes are decided once per kind of pair (same note or not, same
+    document or not); deciding every pair gives the same cards. One note lists a low and a high case
+    (the same line for another case: no conflict); two other notes each quote one of the lines."""
+    from kb.config import load_config
+    from kb.conflicts import engine
+    from kb.model import load_kb
+
+    low = "- In the low case, Medicaid savings reach $260 billion in 2030.\n"
+    high = "- In the high case, Medicaid savings reach $250 billion in 2030.\n"
+    write_files(
+        tmp_path,
+        {
+            "scenarios.md": "---\ntype: source\ndate: 2024-02-01\n---\n# Budget scenarios\n\n" + low + high,
+            "z.md": "---\ntype: source\ndate: 2024-02-01\n---\n# Notes\n\n" + low,
+            "w.md": "---\ntype: source\ndate: 2024-02-01\n---\n# Other notes\n\n- Filed on 3 May.\n" + high,
+        },
+    )
+    kb = load_kb(load_config(tmp_path))
+    memoised = find_conflicts(kb).to_dict()
+    monkeypatch.setattr(engine, "_content_classes", lambda norms: list(range(len(norms))))
+    assert find_conflicts(kb).to_dict() == memoised
+    sources = {f["source"] for card in memoised["conflicts"] for side in card["sides"] for f in side["facts"]}
+    assert {"w.md", "z.md"} <= sources
