@@ -30,7 +30,7 @@ from .normalise import (
     note_subject,
     strip_masthead,
 )
-from .periods import parse_date
+from .periods import When, parse_date
 from .report import HARD, HEDGED, KIND_ORDER, ROUNDING, UNIT, Conflict, ConflictReport, Side, fact_key, load_resolutions
 from .score import Decision, decide
 from .sides import AGREE, compare, gap, interval
@@ -321,7 +321,35 @@ PARALLEL_MIN_FACTS = 4000  # below this, starting worker processes costs more th
 _SHARED: tuple | None = None  # what forked workers inherit: (normaliser, facts, contexts)
 
 
-NORMS_VERSION = "1"  # bump when normalising changes, so cached normalisations are not reused
+NORMS_VERSION = "2"  # bump when normalising changes, so cached normalisations are not reused
+_STORED_FIELDS = tuple(f.name for f in dataclasses.fields(Norm))
+_WHEN_FIELDS = tuple(f.name for f in dataclasses.fields(When))
+
+
+def _stored(norm: Norm | None) -> tuple | None:
+    """A norm as a plain tuple for the cache, without its fact and its note's names (the run has
+    both): plain values unpickle several times faster than slotted data classes."""
+    if norm is None:
+        return None
+    values = []
+    for name in _STORED_FIELDS:
+        value = getattr(norm, name)
+        if name in ("fact", "note_names"):
+            value = None
+        elif name == "when" and value is not None:
+            value = tuple(getattr(value, field) for field in _WHEN_FIELDS)
+        values.append(value)
+    return tuple(values)
+
+
+def _restored(row: tuple | None) -> Norm | None:
+    if row is None:
+        return None
+    values = dict(zip(_STORED_FIELDS, row, strict=True))
+    if values["when"] is not None:
+        values["when"] = When(*values["when"])
+    values["note_names"] = frozenset()
+    return Norm(**values)
 
 
 def _normalise_logged(normaliser: Normaliser, fact: Fact, context: NoteContext | None):
@@ -383,8 +411,8 @@ def _normalise_all(
             if not found or len(found[1]) != len(positions) or not normaliser.still_answers(found[0]):
                 continue
             blobs[path] = blob
-            for position, norm in zip(positions, found[1], strict=True):
-                results[position] = (norm, ())
+            for position, row in zip(positions, found[1], strict=True):
+                results[position] = (_restored(row), ())
     todo = [i for i, result in enumerate(results) if result is None]
     for position, result in zip(todo, _normalise_facts([facts[i] for i in todo], normaliser, contexts), strict=True):
         results[position] = result
@@ -398,7 +426,7 @@ def _normalise_all(
             for position in positions:
                 norm, asked = results[position]
                 log.update(asked)
-                stored.append(None if norm is None else dataclasses.replace(norm, fact=None, note_names=frozenset()))
+                stored.append(_stored(norm))
             blobs[path] = pickle.dumps((tuple(log.items()), stored), protocol=pickle.HIGHEST_PROTOCOL)
             cache.store_norms(path, keys[path], blobs[path])
     digest = None

@@ -291,6 +291,9 @@ def _names(text: str) -> list[str]:
     return out
 
 
+_UNASKED = object()
+
+
 class Normaliser:
     def __init__(self, index: EntityIndex, aliases: dict[str, str] | None = None) -> None:
         self.index = index
@@ -309,6 +312,7 @@ class Normaliser:
         # written to it with its answer: a cached normalisation stays valid while every answer does.
         self.log: dict[tuple[str, object], object] | None = None
         self._canonical: tuple[int, frozenset[str]] = (-1, frozenset())
+        self._current_answers: dict = {}  # see `still_answers`; the state is learned before it is asked
 
     # -- what normalising a fact asks of the KB-wide state, logged (see `still_answers`)
 
@@ -338,9 +342,17 @@ class Normaliser:
         raise ValueError(kind)
 
     def still_answers(self, log) -> bool:
-        """Whether every logged question gets the same answer now."""
+        """Whether every logged question gets the same answer now (each question answered once a run:
+        notes ask the same ones)."""
+        answers = self._current_answers
         try:
-            return all(self._answer(kind, key) == answer for (kind, key), answer in log)
+            for question, answer in log:
+                now = answers.get(question, _UNASKED)
+                if now is _UNASKED:
+                    now = answers[question] = self._answer(*question)
+                if now != answer:
+                    return False
+            return True
         except (ValueError, TypeError):
             return False
 
