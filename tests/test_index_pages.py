@@ -2,6 +2,7 @@
 resolve, diagrams under Mermaid's limits, what changed from git, odd domains flagged."""
 
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -247,3 +248,18 @@ def test_pages_are_the_same_under_any_hash_seed_and_from_a_cache_another_seed_wr
         outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.md")})
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[3].keys() == outputs[0].keys() and outputs[3]["conflicts.md"] == outputs[0]["conflicts.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and byte file names")
+def test_pages_of_a_kb_with_unreadable_files_have_no_dead_links(tmp_path):
+    write_files(tmp_path, {"a.md": "---\ntype: claim\n---\nSee [[b]].\n"})
+    os.mkfifo(tmp_path / "pipe.md")
+    try:
+        (tmp_path / os.fsdecode(b"bad\xff.md")).write_text("x\n")
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses a file name that is not UTF-8")
+    result = write_index(load_kb(load_config(tmp_path)))
+    defects, _ = pagecheck.check_pages(result.out_dir)
+    assert defects == []
+    listing = (result.out_dir / "problems" / "encoding-error.md").read_text()
+    assert "(no file by this name can be linked)" in listing

@@ -89,7 +89,7 @@ def conflict_anchor(conflict: Conflict) -> str:
 def problem_line(writer: PageWriter, page: str, problem: Problem, with_path: bool = True) -> str:
     where = f"line {problem.line}" + (f", column {problem.column}" if problem.column else "")
     if with_path:
-        where = f"{writer.link(page, problem.path, writer.label(problem.path))} ({escape(problem.path)}), {where}"
+        where = f"{_file_link(writer, page, problem.path)}, {where}"
     return f"{where}: **{problem.code}** ({problem.severity}): {escape(problem.message)}"
 
 
@@ -159,6 +159,14 @@ def conflicts_page(writer: PageWriter, review: Review) -> str:
     return "\n".join(lines)
 
 
+def _file_link(writer: PageWriter, page: str, path: str) -> str:
+    """A problem's file: linked with its path beside, or only named when there is nothing to link to
+    (a file name that is not UTF-8 is reported by an escaped name no link can open)."""
+    if path in writer.kb.notes or (writer.kb.config.root / path).is_file():
+        return f"{writer.link(page, path, writer.label(path))} ({escape(path)})"
+    return f"`{path.replace('`', chr(39))}` (no file by this name can be linked)"
+
+
 def problem_page_path(code: str) -> str:
     return f"problems/{slug_name(code)}.md"
 
@@ -182,7 +190,7 @@ def problem_pages(writer: PageWriter, review: Review) -> dict[str, str]:
         for problem in problems:
             by_note[problem.path].append(problem)
         for path in sorted(by_note, key=lambda p: (-len(by_note[p]), p)):
-            lines.append(f"- {writer.link(page, path, writer.label(path))} ({escape(path)})")
+            lines.append(f"- {_file_link(writer, page, path)}")
             for problem in by_note[path]:
                 where = f"line {problem.line}" + (f", column {problem.column}" if problem.column else "")
                 lines.append(f"  - {where}: {escape(problem.message)}")
