@@ -159,7 +159,7 @@ def _links(writer: PageWriter, page: str, path: str, outbound: list[ResolvedLink
     targets: dict[str, list[ResolvedLink]] = defaultdict(list)
     for item in outbound:
         targets[item.resolution.path or "\0" + item.link.target].append(item)
-    lines = [f"## Links ({len(outbound)})", ""]
+    lines = [f"## Links ({count(len(outbound), 'link')} to {count(len(targets), 'target')})", ""]
     if not targets:
         lines.append("This note links nowhere.")
     for key in sorted(targets, key=lambda k: (k.startswith("\0"), k.lstrip("\0").lower())):

@@ -94,6 +94,12 @@ def problem_line(writer: PageWriter, page: str, problem: Problem, with_path: boo
 
 
 def _sides_summary(writer: PageWriter, page: str, conflict: Conflict) -> str:
+    paths = {fact.path for side in conflict.sides for fact in side.facts}
+    if len(paths) == 1:  # a note that contradicts itself: name it once, with its lines
+        path = next(iter(paths))
+        values = " vs ".join(f"**{escape(side.facts[0].text)}**" for side in conflict.sides)
+        where = ", ".join(str(line) for line in sorted({f.line for side in conflict.sides for f in side.facts}))
+        return f"{values}, both in {writer.link(page, path, shorten(writer.label(path), 70))} (lines {where})"
     parts = []
     for side in conflict.sides:
         fact = side.facts[0]
