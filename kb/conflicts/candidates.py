@@ -67,13 +67,6 @@ def candidate_pairs(norms: list[Norm]) -> Iterator[tuple[int, int]]:
         if key is not None:
             blocks[key].append(index)
     seen: set[tuple[int, int]] = set()
-
-    def emit(i: int, j: int):
-        pair = (i, j) if i < j else (j, i)
-        if i != j and pair not in seen:
-            seen.add(pair)
-            yield pair
-
     for key in sorted(blocks, key=lambda k: tuple(map(str, k))):
         members = blocks[key]
         if len(members) < 2:
@@ -85,19 +78,22 @@ def candidate_pairs(norms: list[Norm]) -> Iterator[tuple[int, int]]:
         by_time: dict[object, list[tuple]] = defaultdict(list)
         for cell in cells:
             by_time[cell[1]].append(cell)
+        found: list[tuple[int, int]] = []  # this block's new pairs, in order (no generator per pair)
         for cell in sorted(cells, key=str):
             subject, bucket = cell
             group = cells[cell]
-            for position, i in enumerate(group):
-                for j in group[position + 1 :]:
-                    yield from emit(i, j)
+            partners: list[tuple[list[int], list[int] | None]] = [(group, None)]
             if subject == "":
-                for other in sorted(by_time[bucket], key=str):
-                    if other != cell:
-                        for i in group:
-                            for j in cells[other]:
-                                yield from emit(i, j)
+                partners += [(group, cells[other]) for other in sorted(by_time[bucket], key=str) if other != cell]
             if bucket != "undated" and len(members) <= BIG_BLOCK:
-                for i in group:
-                    for j in cells.get((subject, "undated"), ()):
-                        yield from emit(i, j)
+                partners.append((group, cells.get((subject, "undated"), [])))
+            for left, right in partners:
+                for position, i in enumerate(left):
+                    for j in left[position + 1 :] if right is None else right:
+                        if i == j:
+                            continue
+                        pair = (i, j) if i < j else (j, i)
+                        if pair not in seen:
+                            seen.add(pair)
+                            found.append(pair)
+        yield from found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 import pickle
 import re
 from collections import Counter, defaultdict
@@ -478,19 +479,13 @@ def _content_classes(norms: list[Norm]) -> list[int]:
     """Per norm, a number shared by exactly the norms equal in every field but the fact's path and
     line and the norm's document: what `decide` and `relation` read, apart from whether two facts
     share a note or a document, so two pairs of the same classes that agree on those are decided alike."""
+    fact_fields = operator.attrgetter(*_FACT_FIELDS)
+    norm_fields = operator.attrgetter(*(name for name in _NORM_FIELDS if name != "reasons"))
     numbers: dict[tuple, int] = {}
-    classes = []
-    for norm in norms:
-        fact = norm.fact
-        content = (
-            tuple(getattr(fact, name) for name in _FACT_FIELDS),
-            tuple(
-                tuple(value) if isinstance(value, list) else value
-                for value in (getattr(norm, name) for name in _NORM_FIELDS)
-            ),
-        )
-        classes.append(numbers.setdefault(content, len(numbers)))
-    return classes
+    return [
+        numbers.setdefault((fact_fields(norm.fact), norm_fields(norm), tuple(norm.reasons)), len(numbers))
+        for norm in norms
+    ]
 
 
 def detect(norms: list[Norm], focus=None) -> tuple[list[Conflict], list[Conflict], int]:
@@ -505,27 +500,28 @@ def detect(norms: list[Norm], focus=None) -> tuple[list[Conflict], list[Conflict
     compared = 0
     focused = None if focus is None else [focus(norm.fact.path) for norm in norms]
     kinds = _content_classes(norms)
+    paths = [norm.fact.path for norm in norms]
+    documents = [norm.document for norm in norms]
     decided: dict[tuple[int, int, bool, bool], Decision] = {}
     related: dict[tuple[int, int], str | None] = {}
     for i, j in candidate_pairs(norms):
         if focused is not None and not (focused[i] or focused[j]):
             continue
         compared += 1
-        a, b = norms[i], norms[j]
         # facts that read alike in every respect (a sentence repeated in many notes, copies of a
         # note) are decided once per kind of pair: `decide` sees a fact's path and document only as
         # "same note?" and "same document?"
-        key = (kinds[i], kinds[j], a.fact.path == b.fact.path, a.document == b.document)
+        key = (kinds[i], kinds[j], paths[i] == paths[j], documents[i] == documents[j])
         decision = decided.get(key)
         if decision is None:
-            decision = decided[key] = decide(a, b)
+            decision = decided[key] = decide(norms[i], norms[j])
         if not decision.same:
             continue
         pair_kind = (kinds[i], kinds[j])
         if pair_kind in related:
             found = related[pair_kind]
         else:
-            found = related[pair_kind] = relation(a.fact, b.fact)
+            found = related[pair_kind] = relation(norms[i].fact, norms[j].fact)
         if found is not None:
             decisions[(i, j)] = decision
             relations[(i, j)] = found
