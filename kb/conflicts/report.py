@@ -236,7 +236,8 @@ def render_text(report: ConflictReport, include_info: bool = False, footer: bool
         return "\n".join(lines).rstrip("\n")
     summary = Counter(conflict.kind for conflict in report.conflicts)
     lines.append(
-        f"{len(report.conflicts)} conflicts ({summary.get(HARD, 0)} hard, {summary.get(UNIT, 0)} unit, "
+        f"{len(report.conflicts)} conflict{'' if len(report.conflicts) == 1 else 's'} "
+        f"({summary.get(HARD, 0)} hard, {summary.get(UNIT, 0)} unit, "
         f"{summary.get(HEDGED, 0)} hedged) "
         f"among {report.facts} facts; {report.compared} pairs compared; {report.resolved} resolved; "
         f"{len(report.info)} consistent with rounding{'' if include_info else ' (shown with --all)'}"
