@@ -30,6 +30,12 @@ from .pagekit import (
 
 __all__ = ["Review", "build_review", "conflict_anchor", "problem_line", "value_text"]
 
+KIND_NAMES = {  # what each kind means to a reviewer
+    "hard": "hard (the values disagree beyond their precision)",
+    "unit": "unit (one amount in two units)",
+    "hedged": "hedged (a value written as approximate disagrees)",
+    "rounding": "rounding (consistent once rounded)",
+}
 KIND_LABELS = {"hard": "conflict", "unit": "unit conflict", "hedged": "hedged conflict", "rounding": "rounding"}
 HOME_CONFLICTS = 10
 HOME_WANTED = 10
@@ -138,8 +144,7 @@ def conflicts_page(writer: PageWriter, review: Review) -> str:
     for conflict in review.conflicts:
         lines += [f"## Conflict {conflict.id}", ""]
         facts = [f"**{escape(_conflict_title(conflict))}**"]
-        if conflict.kind != "hard":
-            facts.append(KIND_LABELS.get(conflict.kind, conflict.kind))
+        facts.append(f"kind: {KIND_NAMES.get(conflict.kind, conflict.kind)}")
         facts += [
             f"unit: {escape(conflict.unit or 'count')}",
             count(conflict.sources, "independent source"),
