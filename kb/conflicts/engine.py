@@ -105,13 +105,20 @@ def note_contexts(
     years_by_note: dict[str, Counter] = defaultdict(Counter)
     fiscal_by_note: dict[str, Counter] = defaultdict(Counter)
     seen: set[tuple[str, str]] = set()
+    # A sentence's names, as the index resolves them: the same in every note that repeats the
+    # sentence (the index and the word counts are settled before contexts are made)
+    sentence_names: dict[str, list[str]] = {}
     for fact in facts:
         if (fact.path, fact.sentence) in seen:
             continue
         seen.add((fact.path, fact.sentence))
-        for surface in _names(fact.sentence):
-            if is_word is None or not is_word(surface):
-                names_by_note[fact.path][index.resolve(surface)] += 1
+        found_names = sentence_names.get(fact.sentence)
+        if found_names is None:
+            found_names = sentence_names[fact.sentence] = [
+                index.resolve(surface) for surface in _names(fact.sentence) if is_word is None or not is_word(surface)
+            ]
+        if found_names:  # a note with no name keeps no entry (fiscal years below ask)
+            names_by_note[fact.path].update(found_names)
         years_by_note[fact.path].update(_IN_YEAR.findall(fact.sentence))
         for found in _FISCAL_MENTION.finditer(fact.sentence):
             fiscal_by_note[fact.path][found.group(1) or found.group(2) or found.group(3) or ""] += 1
