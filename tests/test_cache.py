@@ -100,6 +100,20 @@ def test_a_fact_row_of_the_wrong_shape_is_a_miss(root):
     assert outputs(root) == outputs(root, "--no-cache")
 
 
+def test_a_normalisation_row_of_the_wrong_shape_is_a_miss(root):
+    import pickle
+
+    outputs(root)
+    with sqlite3.connect(root / ".kb" / CACHE_FILE) as db:
+        assert db.execute("SELECT count(*) FROM norms").fetchone()[0] >= 2
+        db.execute("UPDATE norms SET data = ? WHERE path = 'a.md'", (pickle.dumps(((), [(1, 2, 3)])),))
+        db.execute("UPDATE norms SET data = ? WHERE path != 'a.md'", (pickle.dumps("nonsense"),))
+    with open(root / "c.md", "a", encoding="utf-8") as handle:  # so the remembered answers do not apply
+        handle.write("Another line.\n")
+    assert outputs(root) == outputs(root, "--no-cache")
+    assert outputs(root)[1]["conflicts"]
+
+
 def test_locked_cache_is_bypassed(root):
     outputs(root)
     holder = sqlite3.connect(root / ".kb" / CACHE_FILE)

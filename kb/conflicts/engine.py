@@ -350,14 +350,21 @@ def _stored(norm: Norm | None) -> tuple | None:
     return tuple(values)
 
 
+_WHEN_AT = _STORED_FIELDS.index("when")
+_NAMES_AT = _STORED_FIELDS.index("note_names")
+
+
 def _restored(row: tuple | None) -> Norm | None:
+    """The norm `_stored` made (None stays None); a row of another shape raises, and is recomputed."""
     if row is None:
         return None
-    values = dict(zip(_STORED_FIELDS, row, strict=True))
-    if values["when"] is not None:
-        values["when"] = When(*values["when"])
-    values["note_names"] = frozenset()
-    return Norm(**values)
+    if len(row) != len(_STORED_FIELDS):
+        raise ValueError("a stored normalisation of another shape")
+    values = list(row)
+    if values[_WHEN_AT] is not None:
+        values[_WHEN_AT] = When(*values[_WHEN_AT])
+    values[_NAMES_AT] = frozenset()
+    return Norm(*values)
 
 
 def _normalise_logged(normaliser: Normaliser, fact: Fact, context: NoteContext | None):
@@ -413,14 +420,15 @@ def _normalise_all(
             keys[path] = key = _note_key(normaliser, contexts.get(path), [facts[i] for i in positions])
             blob = cache.norms(path, key)
             try:
-                found = safepickle.loads(blob) if blob is not None else None
-            except Exception:  # noqa: BLE001 - an unreadable row is recomputed
-                found = None
-            if not found or len(found[1]) != len(positions) or not normaliser.still_answers(found[0]):
+                log, rows = safepickle.loads(blob) if blob is not None else ((), None)
+                if rows is None or len(rows) != len(positions) or not normaliser.still_answers(log):
+                    continue
+                restored = [_restored(row) for row in rows]
+            except Exception:  # noqa: BLE001 - an unreadable or misshapen row is recomputed
                 continue
             blobs[path] = blob
-            for position, row in zip(positions, found[1], strict=True):
-                results[position] = (_restored(row), ())
+            for position, norm in zip(positions, restored, strict=True):
+                results[position] = (norm, ())
     todo = [i for i, result in enumerate(results) if result is None]
     for position, result in zip(todo, _normalise_facts([facts[i] for i in todo], normaliser, contexts), strict=True):
         results[position] = result
