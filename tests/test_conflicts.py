@@ -989,3 +989,35 @@ def test_deciding_once_per_kind_of_pair_changes_no_card(tmp_path, monkeypatch):
     assert find_conflicts(kb).to_dict() == memoised
     sources = {f["source"] for card in memoised["conflicts"] for side in card["sides"] for f in side["facts"]}
     assert {"w.md", "z.md"} <= sources
+
+
+def test_focused_candidate_pairs_are_the_pairs_with_a_focused_fact(tmp_path):
+    """A pre-commit run lists only pairs with a fact of a staged note: the same pairs as listing
+    all and keeping those."""
+    from kb.config import load_config
+    from kb.conflicts.candidates import candidate_pairs
+    from kb.conflicts.engine import normalise_facts
+    from kb.conflicts.extract import extract_facts
+    from kb.model import load_kb
+
+    lines = [
+        "Harbourline carried {n} million passengers in 2023.",
+        "The ferry network carried {n} million passengers in 2023.",
+        "Harbourline carried {n} million passengers.",
+        "Passengers: {n} million.",
+        "Northwind Rail carried {n} million passengers in 2023.",
+    ]
+    files = {}
+    for index in range(12):
+        text = " ".join(line.format(n=4 + (index * 7 + k) % 5) for k, line in enumerate(lines) if (index + k) % 3)
+        files[f"notes/n{index}.md"] = f"---\ntype: source\ndate: 2024-0{1 + index % 9}-01\n---\n{text}\n"
+    write_files(tmp_path, files)
+    kb = load_kb(load_config(tmp_path))
+    norms = normalise_facts(kb, extract_facts(kb))
+    every = list(candidate_pairs(norms))
+    assert len(every) > 20
+    for chosen in ({"notes/n0.md"}, {"notes/n3.md", "notes/n7.md"}, {"notes/n11.md"}):
+        focused = [norm.fact.path in chosen for norm in norms]
+        found = list(candidate_pairs(norms, focused))
+        assert len(found) == len(set(found))
+        assert set(found) == {pair for pair in every if focused[pair[0]] or focused[pair[1]]}

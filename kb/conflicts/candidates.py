@@ -57,10 +57,11 @@ def _time_bucket(norm: Norm) -> object:
     return (norm.when.calendar, norm.when.end // 12)
 
 
-def candidate_pairs(norms: list[Norm]) -> Iterator[tuple[int, int]]:
+def candidate_pairs(norms: list[Norm], focused: list[bool] | None = None) -> Iterator[tuple[int, int]]:
     """Index pairs (i < j) worth deciding, deterministic in order. Inside a block (unit, role,
     concept) facts meet when they share a subject and a time bucket; a fact naming no subject meets
-    every subject of its bucket; an undated fact meets the dated facts of its own subject."""
+    every subject of its bucket; an undated fact meets the dated facts of its own subject. With
+    `focused` (a flag per norm), only the pairs with a focused fact, found without listing the rest."""
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, norm in enumerate(norms):
         key = block_key(norm)
@@ -88,10 +89,23 @@ def candidate_pairs(norms: list[Norm]) -> Iterator[tuple[int, int]]:
             if bucket != "undated" and len(members) <= BIG_BLOCK:
                 partners.append((group, cells.get((subject, "undated"), [])))
             for left, right in partners:
-                for position, i in enumerate(left):
-                    for j in left[position + 1 :] if right is None else right:
-                        if i == j:
-                            continue
+                if focused is None:
+                    for position, i in enumerate(left):
+                        for j in left[position + 1 :] if right is None else right:
+                            if i != j:
+                                pair = (i, j) if i < j else (j, i)
+                                if pair not in seen:
+                                    seen.add(pair)
+                                    found.append(pair)
+                    continue
+                # only the pairs with a focused fact (a pre-commit run on a few notes), without
+                # listing the others
+                other = left if right is None else right
+                combos = [(i, j) for i in left if focused[i] for j in other]
+                if right is not None:
+                    combos += [(i, j) for j in right if focused[j] for i in left]
+                for i, j in combos:
+                    if i != j:
                         pair = (i, j) if i < j else (j, i)
                         if pair not in seen:
                             seen.add(pair)

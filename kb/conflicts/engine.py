@@ -519,9 +519,7 @@ def detect(norms: list[Norm], focus=None) -> tuple[list[Conflict], list[Conflict
     documents = [norm.document for norm in norms]
     decided: dict[tuple[int, int, bool, bool], Decision] = {}
     related: dict[tuple[int, int], str | None] = {}
-    for i, j in candidate_pairs(norms):
-        if focused is not None and not (focused[i] or focused[j]):
-            continue
+    for i, j in candidate_pairs(norms, focused):
         compared += 1
         # facts that read alike in every respect (a sentence repeated in many notes, copies of a
         # note) are decided once per kind of pair: `decide` sees a fact's path and document only as
