@@ -408,4 +408,10 @@ exclude = []          # globs of files that are not notes, e.g. ["templates/**"]
 # Severity per check code: "error", "warning", "info" or "off".
 [severity]
 # orphan-note = "off"
+
+# Generated pages (`kb index`).
+[index]
+# links = "markdown"  # or "wikilink", "both"
+# conflicts = true    # conflict cards and disputed numbers on the pages
+# changes = 20        # commits the "what changed" page covers (0: none)
 """
