@@ -416,7 +416,11 @@ def graph(
     ] = None,
     no_cache: NoCacheOption = False,
 ):
-    """Export the link graph: json (networkx node-link data), graphml or mermaid."""
+    """Export the link graph: json (networkx node-link data), graphml or mermaid.
+
+    Mermaid refuses a diagram over 500 links or 50,000 characters; kb graph --format mermaid then
+    exits 2 with a message instead of writing one (kb index draws diagrams that fit).
+    """
     from . import graph as graph_module
 
     knowledge = _open(kb, no_cache)
@@ -511,9 +515,12 @@ def index(
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
     no_cache: NoCacheOption = False,
 ):
-    """Generate Markdown index pages: backlinks per note, pages per type, domain and belief, wanted notes.
+    """Generate Markdown index pages: a review home (conflicts, beliefs, problems, wanted notes,
+    what changed), conflicts.md, problems/<code>.md, changes.md, and pages per note, type, domain and
+    belief with Mermaid diagrams kept under Mermaid's limits.
 
     Only pages whose bytes change are rewritten; files kb did not generate are never touched.
+    kb.toml [index]: links = "markdown"|"wikilink"|"both", conflicts = true|false, changes = N commits.
     """
     from .api import index_kb
 

@@ -8,6 +8,7 @@ import posixpath
 import re
 from urllib.parse import quote
 
+from ..checks import github_slug
 from ..loader import GENERATED_MARKER, read_lines
 from ..model import KnowledgeBase
 
@@ -89,8 +90,6 @@ def plain_context(line: str, column: int) -> str:
 def unique_anchors(title: str, headings: list[str]) -> list[str]:
     """The anchor GitHub gives each heading of a page whose first heading is `title`: its slug, with
     "-1", "-2" … after a slug already taken on the page."""
-    from ..checks import github_slug
-
     seen = {github_slug(title): 0}
     anchors = []
     for text in headings:

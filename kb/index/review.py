@@ -58,6 +58,7 @@ class Review:
     suggestions: dict[tuple[str, int, int], str] = field(default_factory=dict)  # broken link -> title
     commits: list[tuple[str, str, str, dict[str, str]]] | None = None  # None: not a git work tree
     wanted_anchors: dict[str, str] = field(default_factory=dict)  # wanted name -> its heading's anchor
+    note_by_title: dict[str, str] = field(default_factory=dict)  # title -> the first note with it, by path
 
 
 def build_review(kb: KnowledgeBase, beliefs: BeliefReport) -> Review:
@@ -81,6 +82,7 @@ def build_review(kb: KnowledgeBase, beliefs: BeliefReport) -> Review:
         if problem.code == "broken-link" and problem.suggestion:
             review.suggestions[(problem.path, problem.line, problem.column)] = problem.suggestion
     review.note_problems = dict(note_problems)
+    review.note_by_title = _titles_to_paths(kb)
     names = [name for name, _, _ in kb.wanted]
     review.wanted_anchors = dict(zip(names, unique_anchors("Wanted notes", names), strict=True))
     if kb.config.index_changes:
@@ -228,7 +230,7 @@ def wanted_suggestion(review: Review, occurrences) -> str | None:
 def wanted_page(writer: PageWriter, review: Review) -> str:
     kb = writer.kb
     page = "wanted.md"
-    titles = _titles_to_paths(kb)
+    titles = review.note_by_title
     lines = header("Wanted notes")
     suggested = 0
     entries = []
@@ -412,7 +414,7 @@ def _attention_wanted(writer: PageWriter, page: str, review: Review) -> list[str
     lines = [f"### Most wanted ({len(kb.wanted)})", ""]
     if not kb.wanted:
         return lines + ["Every link leads to a note.", ""]
-    titles = _titles_to_paths(kb)
+    titles = review.note_by_title
     for name, linkers, occurrences in kb.wanted[:HOME_WANTED]:
         suggestion = wanted_suggestion(review, occurrences)
         target = titles.get(suggestion) if suggestion else None
