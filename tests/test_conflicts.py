@@ -1021,3 +1021,51 @@ def test_focused_candidate_pairs_are_the_pairs_with_a_focused_fact(tmp_path):
         found = list(candidate_pairs(norms, focused))
         assert len(found) == len(set(found))
         assert set(found) == {pair for pair in every if focused[pair[0]] or focused[pair[1]]}
+
+
+def _norm_of(sentence: str, index: int = 0):
+    from kb.conflicts.normalise import EntityIndex, Normaliser, NoteContext
+
+    context = NoteContext("n.md", "t", "source", None, "date", None, frozenset())
+    return Normaliser(EntityIndex()).normalise(fact(sentence, index), context)
+
+
+def test_the_copulas_subject_names_the_measure_before_its_preposition():
+    assert _measure_of("The pass rate for pupils sitting the exam in June 2025 was 61.4%.") == "pass"
+    assert _measure_of("Revenue for the quarter was $4.2M.") == "revenue"
+    assert _measure_of("The average fare for riders was $2.40.") == "fare"
+
+
+def test_a_label_that_names_only_the_measure_or_the_time_is_no_part():
+    assert _norm_of("- Raised: $4M final, 12x oversubscribed").part is None
+    assert _norm_of("- Volume (May 2026): $1.2M").part is None
+    assert _norm_of("- Omnicorp: 16x ATH").part == "omnicorp"
+
+
+def test_a_label_is_only_the_measure_of_the_number_right_after_it():
+    # "signal: $154M ...": the label names the first number, not the "51x" at the end
+    norm = _norm_of("- Strongest signal: $40M committed for a $2M sale (20x oversubscription)", 2)
+    assert norm.fact.text == "20x" and norm.concept == "commitment"
+
+
+def test_an_iso_month_is_no_fiscal_year():
+    from kb.conflicts.engine import _FISCAL_MENTION, _fiscal_key
+
+    assert [_fiscal_key(m) for m in _FISCAL_MENTION.finditer("- **2025-11** launch")] == [None]
+    assert [_fiscal_key(m) for m in _FISCAL_MENTION.finditer("the 2024-25 season")] == ["25"]
+    assert [_fiscal_key(m) for m in _FISCAL_MENTION.finditer("in FY24")] == ["24"]
+
+
+def test_the_only_name_a_note_mentions_is_its_subject(make_kb):
+    files = {
+        "a.md": note(
+            "Kelda Fjord ferry report 2024",
+            "Kelda Fjord ferries carried 2.14 million passengers in 2024, the operator said.",
+        ),
+        "b.md": note(
+            "A busy year on the water",
+            "Kelda Fjord ferries ran 40 sailings a day this summer.\n\nThey carried 2.41 million passengers in 2024.",
+        ),
+    }
+    found = conflicts_of(make_kb, files)
+    assert [c.subject for c in found] == ["kelda fjord"]

@@ -7,6 +7,7 @@ import hashlib
 import operator
 import pickle
 import re
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -14,10 +15,18 @@ from itertools import combinations
 
 import networkx as nx
 
+from .. import facts as facts_module
 from .. import safepickle
 from ..facts import Fact
 from ..model import KnowledgeBase
 from ..progress import stage
+from . import candidates as candidates_module
+from . import normalise as normalise_module
+from . import periods as periods_module
+from . import report as report_module
+from . import score as score_module
+from . import sides as sides_module
+from . import vocabulary as vocabulary_module
 from .candidates import UNIT_CLASS, candidate_pairs
 from .extract import extract_facts
 from .normalise import (
@@ -71,9 +80,18 @@ _FISCAL_MENTION = re.compile(
     r"\b(?:FY\s?'?(\d{2}(?:\d{2})?)\b|fiscal(?:\s+year)?\s+((?:19|20)\d\d)\b|(?:the\s+)?(?:fiscal|financial)\s+year"
     r"|(?:year|months)\s+(?:to|through|ending|ended)\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|"
     r"August|September|October|November)\b"
-    r"|(?<![\w-])(?:19|20)\d\d\s?[/–-]\s?(\d\d)(?![\d-]))",
+    r"|(?<![\w-])((?:19|20)\d\d)\s?[/–-]\s?(\d\d)(?![\d-]))",
     re.I,
 )
+
+
+def _fiscal_key(found: re.Match) -> str | None:
+    """The year a fiscal mention names ("" for "the fiscal year"), or None when it names none: "2024-25"
+    is a fiscal year, "2025-11" (November 2025) is not."""
+    if found.group(4):
+        first, second = int(found.group(3)), int(found.group(4))
+        return found.group(4) if second == (first + 1) % 100 else None
+    return found.group(1) or found.group(2) or ""
 
 
 def _fiscal_year(mentions: Counter | None, anchor) -> int | None:
@@ -121,7 +139,9 @@ def note_contexts(
             names_by_note[fact.path].update(found_names)
         years_by_note[fact.path].update(_IN_YEAR.findall(fact.sentence))
         for found in _FISCAL_MENTION.finditer(fact.sentence):
-            fiscal_by_note[fact.path][found.group(1) or found.group(2) or found.group(3) or ""] += 1
+            key = _fiscal_key(found)
+            if key is not None:
+                fiscal_by_note[fact.path][key] += 1
     if body_names is not None:
         body_names.update(names_by_note)
     anchors = {}
@@ -174,7 +194,9 @@ def note_contexts(
         if fiscal_mentions is not None or path in names_by_note:
             fiscal_mentions = fiscal_mentions or Counter()
             for found in _FISCAL_MENTION.finditer(title or ""):
-                fiscal_mentions[found.group(1) or found.group(2) or found.group(3) or ""] += 1
+                key = _fiscal_key(found)
+                if key is not None:
+                    fiscal_mentions[key] += 1
         fiscal = _fiscal_year(fiscal_mentions, anchor)
         contexts[path] = NoteContext(
             path,
@@ -329,7 +351,20 @@ PARALLEL_MIN_FACTS = 4000  # below this, starting worker processes costs more th
 _SHARED: tuple | None = None  # what forked workers inherit: (normaliser, facts, contexts)
 
 
-NORMS_VERSION = "2"  # bump when normalising changes, so cached normalisations are not reused
+def _code_version(*modules) -> str:
+    """A digest of the modules' source: a cached answer made by other code is never reused, with no
+    version number to remember to bump."""
+    digest = hashlib.sha256()
+    for module in modules:
+        try:
+            with open(module.__file__, "rb") as source:
+                digest.update(source.read())
+        except (OSError, TypeError):  # no source (a frozen build): the module's name at least
+            digest.update(module.__name__.encode())
+    return digest.hexdigest()[:16]
+
+
+NORMS_VERSION = _code_version(normalise_module, periods_module, vocabulary_module, facts_module)
 _STORED_FIELDS = tuple(f.name for f in dataclasses.fields(Norm))
 _WHEN_FIELDS = tuple(f.name for f in dataclasses.fields(When))
 
@@ -723,7 +758,7 @@ def rank(conflict: Conflict) -> tuple:
     )
 
 
-DETECT_VERSION = "1"  # bump when detection or card building changes
+DETECT_VERSION = _code_version(sys.modules[__name__], score_module, sides_module, candidates_module, report_module)
 
 
 def _detect_remembered(kb: KnowledgeBase, norms: list[Norm], digest: str | None, focus):

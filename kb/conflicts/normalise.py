@@ -240,6 +240,10 @@ def note_subject(
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
+    if len(ranked) == 1 and ranked[0][0]:
+        # the only name a note's figures and title ever mention: "Marlow Valley growers picked
+        # 63,100 tonnes", then "Exports were worth €241 million"
+        return ranked[0][0]
     return None
 
 
@@ -249,6 +253,11 @@ _LABEL_BEFORE = re.compile(
     r"^\s*(?:[-*•]\s+)?([A-Za-z][\w .'’()-]{0,70}?)\s*:\s*[~≈]?\s*(?:about|around|approx\.?)?\s*[-−+]?[$£€¥]?\d"
 )
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+_TIME_WORDS = re.compile(
+    r"\b(?:(?:19|20)\d\d(?:-\d\d){0,2}|q[1-4]|h[12]|fy\s?\d{2,4}|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|"
+    r"june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|total|current|today)\b",
+    re.I,
+)
 _TIME_TOKEN = re.compile(r"(?:FY|CY|PY|Q[1-4]|H[12]|[1-4]Q)'?\d{0,4}", re.I)
 
 
@@ -443,6 +452,40 @@ class Normaliser:
                     return found
         return None
 
+    def _copula_head(self, before, lemmas) -> tuple[str, str] | None:
+        """The measure heading "<measure> for|of|among ... was <number>", as (concept, words)."""
+        if not lemmas or lemmas[-1] not in _COPULAS:
+            return None
+        for i in range(len(lemmas) - 1):
+            if before[i][2][:1].isupper() and i > 0:
+                return None  # a name comes first: "Harbor City Metro's revenue ..." is read as it is
+            if lemmas[i] in _HEAD_PREPOSITIONS:
+                # no vocabulary phrase heads the subject: its own words do ("The pass rate for
+                # pupils ... was 61.4%" measures a pass rate, whatever "pupils" would say)
+                words = [w for w in lemmas[:i] if w not in NOT_MEASURES and w not in _LINK_WORDS]
+                if not words or not all(w.isalpha() for w in words):
+                    return None
+                return "-".join(words[-2:]), " ".join(t[2] for t in before[i - len(words[-2:]) : i]).lower()
+            for size in range(min(_LONGEST, len(lemmas) - 1 - i), 0, -1):
+                concept = _PHRASES.get(tuple(lemmas[i : i + size]))
+                if concept:
+                    following = lemmas[i + size] if i + size < len(lemmas) else ""
+                    if following in _HEAD_PREPOSITIONS:
+                        return concept, " ".join(t[2] for t in before[i : i + size]).lower()
+                    return None
+        return None
+
+    def _label_part(self, label: str | None) -> str | None:
+        """A list item's label as a part of the whole ("- Omnipair: 16x", "Competitor Metaplex Genesis:
+        3 launches"), or None when it only names the measure or the time ("**Raised**: $3M",
+        "Volume (March 2026): $8.7B"): those say what the number is, not what it is a part of."""
+        if not label:
+            return None
+        words = _WORD.findall(_TIME_WORDS.sub(" ", label))
+        if all(lemma(w) in NOT_MEASURES or self._concept_of_words([lemma(w)]) for w in words):
+            return None
+        return label
+
     def normalise(self, fact: Fact, note: NoteContext) -> Norm:
         sentence = fact.sentence
         position = _position(fact)
@@ -599,7 +642,7 @@ class Normaliser:
             direction=direction,
             role=role,
             # "46% of MetaDAO Q4 2025 revenue ($1.15M)": the amount of a share, not the whole
-            part=fact.subject
+            part=self._label_part(fact.subject)
             or ("a share" if _SHARE_AMOUNT.search(sentence[max(0, start - 90) : start]) else None)
             or ("a part" if _INCLUDING.search(sentence[max(0, start - 30) : start]) else None)
             or ("a part" if _OF_THE_WHOLE.match(sentence[:start]) else None)
@@ -664,7 +707,10 @@ class Normaliser:
                 return self._concept_of_words([lemma(head)]) or lemma(head), 1.0, modifiers, head
         best: tuple[float, str, float] | None = None
         lemmas_before = [lemma(t[2]) for t in before]
-        label = _LABEL_BEFORE.match(sentence[before[0][0] if before else 0 : after[0][0] if after else len(sentence)])
+        label_from = before[0][0] if before else 0
+        label = _LABEL_BEFORE.match(sentence[label_from : after[0][0] if after else len(sentence)])
+        if label and not fact_start < label_from + label.end() <= fact_start + len(fact.text):
+            label = None  # the label is another number's: "signal: $154M committed for $3M raise (51x ...)"
         if label and before:
             # "Fdv at ico: $10M", "Monthly burn: ~$210K": a label's first measure word is its head;
             # an aside in brackets is not ("Gross savings (before shared savings payments): $6.6B")
@@ -715,6 +761,11 @@ class Normaliser:
                     if best is None or score < best[0]:
                         confidence = 1.0 if distance <= 4 else 0.85 if distance <= 8 else 0.7
                         best = (score, concept, confidence, " ".join(t[2] for t in toks[i : i + size]).lower())
+        head = self._copula_head(before, lemmas_before) if best is not None else None
+        if head is not None and head[0] != best[1]:
+            # "The acceptance rate for students entering in fall 2025 was 38.2%": what the copula's
+            # subject names first is the measure; the nouns after its preposition only qualify it
+            return head[0], 1.0, modifiers, head[1]
         if counted and best is None:
             return lemma(counted), 0.85, modifiers, counted.lower()
         if best is not None and best[0] <= 12:
@@ -886,6 +937,7 @@ _ANAPHOR = re.compile(
 )
 _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit worth".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
+_HEAD_PREPOSITIONS = frozenset({"of", "for", "among", "at", "per"})
 _PLACES = frozenset(PLACE_ALIASES.values())
 _RATE_WINDOW = re.compile(
     r"\s*(?:[A-Za-z$]+\s+){0,3}?(?:a|an|per|each|every|/)\s*(day|week|month|quarter|year)\b", re.I

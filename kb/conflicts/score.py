@@ -272,10 +272,11 @@ def decide(a: Norm, b: Norm) -> Decision:
         d.reasons.append(f"counts {a.counted} vs {b.counted}")
 
     # the words around the numbers
-    union = a.clause_words | b.clause_words
+    words_a, words_b = _stems(a.clause_words), _stems(b.clause_words)
+    union = words_a | words_b
     overlap = 0.0
     if union:
-        overlap = len(a.clause_words & b.clause_words) / len(union)
+        overlap = len(words_a & words_b) / len(union)
         d.score += 2.0 * overlap
         d.reasons.append(f"clause overlap {overlap:.2f}")
     # values far apart are weak evidence of two quantities (gross vs net, a part vs the whole)
@@ -309,6 +310,14 @@ def decide(a: Norm, b: Norm) -> Decision:
         else:
             d.reasons.append("same note, other sections")
     return d
+
+
+STEM = 7  # "oversubscribed" and "oversubscription", "commitment" and "committed" meet on their first letters
+
+
+@functools.lru_cache(maxsize=65536)
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(word[:STEM] for word in words)
 
 
 def _days_apart(a: Norm, b: Norm) -> int:
