@@ -16,7 +16,9 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            resort, a train operator with an entity note, a charity);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
-- `teleo`  ../shared/corpora/teleo-codex: unlabelled, so only the number of cards and the time.
+- `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
+           disagreements issue 11 names from a reviewer's list and others found by reading, with
+           look-alike pairs that do not disagree (cards on neither are read by hand).
 
 Scoring follows conflicts-dev's score.py: a gold conflict is found when one card puts a fact of
 side a and a fact of side b on different sides; a trap is tripped the same way. A card is *gold*
@@ -120,8 +122,8 @@ def separates(sides, a: list, b: list) -> bool:
     return bool(a_sides) and any(i != j for i in a_sides for j in hits(b))
 
 
-def score(gold: dict, ingest: dict, report: dict, verbose: bool) -> dict:
-    resolve = resolver(gold["inputs"], ingest)
+def score(gold: dict, ingest: dict, report: dict, verbose: bool, resolve=None) -> dict:
+    resolve = resolve or resolver(gold["inputs"], ingest)
     cards = [(card, card_sides(card, resolve)) for card in report.get("conflicts", [])]
     found_by: dict[int, list[str]] = {}
     tripped_by: dict[int, list[str]] = {}
@@ -168,7 +170,8 @@ def score(gold: dict, ingest: dict, report: dict, verbose: bool) -> dict:
     }
 
 
-def teleo() -> dict:
+def teleo(verbose: bool = False) -> dict:
+    """teleo-codex as it is, scored against benchmarks/conflicts-teleo (paths are the KB's own)."""
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "kb"
         shutil.copytree(TELEO, copy, ignore=shutil.ignore_patterns(".git", ".kb"))
@@ -176,7 +179,9 @@ def teleo() -> dict:
         run = kb("conflicts", "--kb", str(copy), "--format", "json", "--no-cache")
         seconds = time.perf_counter() - start
     report = json.loads(run.stdout)
-    return {"cards": len(report["conflicts"]), "facts": report.get("facts"), "seconds": round(seconds, 1)}
+    gold = json.loads((HERE / "conflicts-teleo" / "gold.json").read_text(encoding="utf-8"))
+    result = score(gold, {}, report, verbose, resolve=lambda source: source)
+    return {**result, "facts": report.get("facts"), "seconds": round(seconds, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,8 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.set or [*SETS, "teleo"]:
         if name == "teleo":
             if TELEO.is_dir():
-                results[name] = teleo()
-                print(f"teleo: {results[name]}")
+                print("teleo:")
+                results[name] = teleo(args.verbose)
+                print(f"  {results[name]}")
             continue
         folder = SETS[name]
         if not (folder / "gold.json").is_file():

@@ -170,11 +170,13 @@ class EntityIndex:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}  # lower-case surface -> canonical
         self.first_words: dict[str, str] = {}  # "ryanair" -> "ryanair holdings" (a distinctive first word)
+        self.canonical: set[str] = set()  # the canonical names
 
     def add(self, canonical: str, surfaces) -> None:
         canonical = canonical_name(canonical)
         if not canonical:
             return
+        self.canonical.add(canonical)
         for surface in surfaces:
             if isinstance(surface, str) and surface.strip():
                 key = canonical_name(surface.lstrip("@"))
@@ -240,9 +242,10 @@ def note_subject(
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
-    if len(ranked) == 1 and ranked[0][0]:
+    if len(ranked) == 1 and ranked[0][0] and (" " in ranked[0][0] or ranked[0][0] in index.canonical):
         # the only name a note's figures and title ever mention: "Marlow Valley growers picked
-        # 63,100 tonnes", then "Exports were worth €241 million"
+        # 63,100 tonnes", then "Exports were worth €241 million"; a single capitalised word may be a
+        # line's label ("Retweets: 7 | Likes: 36"), so it counts only as a KB entity
         return ranked[0][0]
     return None
 
