@@ -1069,3 +1069,38 @@ def test_the_only_name_a_note_mentions_is_its_subject(make_kb):
     }
     found = conflicts_of(make_kb, files)
     assert [c.subject for c in found] == ["kelda fjord"]
+
+
+def test_a_possessive_right_before_the_number_is_whose_number_it_is():
+    from kb.conflicts.normalise import EntityIndex, Normaliser, NoteContext
+
+    index = EntityIndex()
+    index.add("brackwater", ["Brackwater"])
+    index.add("tollhaven", ["Tollhaven"])
+    sentence = "Brackwater pumps supplied 30% of Tollhaven's $4.2M water revenue."
+    context = NoteContext("entities/brackwater.md", "brackwater", "entity", None, "date", "brackwater", frozenset())
+    norm = Normaliser(index).normalise(fact(sentence, 1), context)
+    assert (norm.fact.text, norm.subject) == ("$4.2M", "tollhaven")
+
+
+def test_a_bracketed_tag_on_the_lead_qualifies_the_sentences_numbers(make_kb):
+    assert "adjusted" in _norm_of("For Orwin (ADJUSTED), the share of time on radio is 23%.").modifiers
+    files = {
+        "a.md": note(
+            "Listening time study",
+            "## Raw\n\nFor Orwin, the share of listening time on podcasts is 14% in 2024.\n\n"
+            "## Adjusted\n\nFor Orwin (ADJUSTED), the share of listening time on podcasts is 23% in 2024.",
+        )
+    }
+    assert conflicts_of(make_kb, files) == []
+
+
+def test_the_same_line_for_a_name_written_in_camel_case_is_another_name(make_kb):
+    files = {
+        "a.md": note(
+            "Listening time study",
+            "For Orwin, the share of listening time on podcasts is 14% in 2024.\n\n"
+            "## Other panels\n\nFor eListen, the share of listening time on podcasts is 18% in 2024.",
+        )
+    }
+    assert conflicts_of(make_kb, files) == []

@@ -695,6 +695,10 @@ class Normaliser:
             modifiers.add(_MODIFIER_OF[re.sub(r"[- ]", "-", found.group(0))])
         if fact.unit in ("%", "x") and _RELATIVE.match(sentence, fact_start + len(" ".join(fact.text.split()))):
             modifiers.add("relative")  # "11% higher than FFS": a comparison, not a level
+        tag = _BRACKET_TAG.search(sentence, 0, max(0, sentence.find(",")))
+        if tag and tag.group(1).lower() in MODIFIER_WORDS:
+            # "For Activate (ADJUSTED), ... (77%)": a tag on the sentence's lead qualifies its numbers
+            modifiers.add(MODIFIER_WORDS[tag.group(1).lower()])
         if _CUMULATIVE.search(clause):
             modifiers.add("cumulative")  # "8 ICOs total since April", "to date", "all-time"
         if re.search(r"\b(?:a|per)\s+(?:month|mo)\b|/month|/mo\b", lowered):
@@ -861,6 +865,12 @@ class Normaliser:
             if not known and line_label and line_label.start(1) <= at < line_label.end(1):
                 continue  # "**Total Token Supply** — 15.9M": a label in capitals names the measure
             aside = False
+            after_name = sentence[at + len(name) : start]
+            possessive = name.endswith(("'s", "’s")) or after_name.startswith(("'", "’"))
+            if at + len(name) <= start and possessive and _POSSESSIVE_BEFORE.fullmatch(after_name.lstrip("'’s")):
+                # "46% of MetaDAO's $2.51M revenue" in Meteora's note: the number is MetaDAO's
+                candidates.append((False, -30, canonical, "clause" if inside else "sentence"))
+                continue
             if _PREPOSITION_BEFORE.search(precede):
                 aside = True  # "launched on Futardio", "a bid to MetaDAO": not what the clause is about
             elif entity_note and canonical != note.main_entity:
@@ -940,6 +950,8 @@ _ANAPHOR = re.compile(
 )
 _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled stood came hit worth".split())
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
+_POSSESSIVE_BEFORE = re.compile(r"\s+(?:[~≈]\s*|(?:about|around|nearly|almost)\s+)?")
+_BRACKET_TAG = re.compile(r"\(([A-Za-z][A-Za-z-]{2,20})\)")
 _HEAD_PREPOSITIONS = frozenset({"of", "for", "among", "at", "per"})
 _PLACES = frozenset(PLACE_ALIASES.values())
 _RATE_WINDOW = re.compile(

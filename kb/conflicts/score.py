@@ -57,7 +57,7 @@ def decide(a: Norm, b: Norm) -> Decision:
         d.veto = "the same sentence copied into two notes"
         return d
     swapped = parallel(fa.sentence, fb.sentence) if fa.value != fb.value else None
-    if swapped is not None and (a.document == b.document or any(word[:1].isupper() for word in swapped)):
+    if swapped is not None and (a.document == b.document or any(char.isupper() for word in swapped for char in word)):
         # "- HI Trust Fund impact: $260 billion" under one driver and "...: $250 billion" under the
         # next: a note repeats a line for each case it lists, and contradicts itself in other words;
         # "For Activate, ... (77%)" and "For eMarketer, ... (79%)": the same line about another name

@@ -191,6 +191,7 @@ ONE_SIDED = frozenset(
         "per-capita",
         "per-share",
         "core",
+        "adjusted",  # "adjusted EBITDA" is written because the unadjusted figure differs
         "shared",
         "disposable",
         "household",
