@@ -1104,3 +1104,21 @@ def test_the_same_line_for_a_name_written_in_camel_case_is_another_name(make_kb)
         )
     }
     assert conflicts_of(make_kb, files) == []
+
+
+def test_front_matter_metrics_are_as_of_the_records_close_date(make_kb):
+    from kb.conflicts.extract import frontmatter_metric_lines
+
+    lines = ["---", "type: entity", "key_metrics:", '  raised: "$4,100"', "  close_date: 2026-05-02", "---"]
+    assert frontmatter_metric_lines(lines, 7)[3] == "Raised: $4,100 (as of 2026-05-02)."
+    # two records of one subject's raises, closed on different days, are two raises
+    first = (
+        "---\ntype: entity\nname: Quillon\nkey_metrics:\n"
+        '  total_committed: "$1,200"\n  close_date: 2026-05-02\n---\n# Quillon\n'
+    )
+    second = (
+        '---\ntype: entity\nname: "Quillon: second raise"\nresolution_date: 2026-06-10\nkey_metrics:\n'
+        '  total_committed: "$2,400"\n---\n# Quillon: second raise\n'
+    )
+    files = {"entities/quillon.md": first, "entities/quillon-second-raise.md": second}
+    assert conflicts_of(make_kb, files) == []

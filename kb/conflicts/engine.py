@@ -17,6 +17,7 @@ import networkx as nx
 
 from .. import facts as facts_module
 from .. import safepickle
+from ..codeversion import code_version
 from ..facts import Fact
 from ..model import KnowledgeBase
 from ..progress import stage
@@ -351,20 +352,7 @@ PARALLEL_MIN_FACTS = 4000  # below this, starting worker processes costs more th
 _SHARED: tuple | None = None  # what forked workers inherit: (normaliser, facts, contexts)
 
 
-def _code_version(*modules) -> str:
-    """A digest of the modules' source: a cached answer made by other code is never reused, with no
-    version number to remember to bump."""
-    digest = hashlib.sha256()
-    for module in modules:
-        try:
-            with open(module.__file__, "rb") as source:
-                digest.update(source.read())
-        except (OSError, TypeError):  # no source (a frozen build): the module's name at least
-            digest.update(module.__name__.encode())
-    return digest.hexdigest()[:16]
-
-
-NORMS_VERSION = _code_version(normalise_module, periods_module, vocabulary_module, facts_module)
+NORMS_VERSION = code_version(normalise_module, periods_module, vocabulary_module, facts_module)
 _STORED_FIELDS = tuple(f.name for f in dataclasses.fields(Norm))
 _WHEN_FIELDS = tuple(f.name for f in dataclasses.fields(When))
 
@@ -758,7 +746,7 @@ def rank(conflict: Conflict) -> tuple:
     )
 
 
-DETECT_VERSION = _code_version(sys.modules[__name__], score_module, sides_module, candidates_module, report_module)
+DETECT_VERSION = code_version(sys.modules[__name__], score_module, sides_module, candidates_module, report_module)
 
 
 def _detect_remembered(kb: KnowledgeBase, norms: list[Norm], digest: str | None, focus):

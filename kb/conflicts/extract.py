@@ -7,8 +7,11 @@ notes: `passengers_fy25: "197.7M (+9%)"`) are read as labelled lines at their re
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
+from .. import facts as facts_module
+from ..codeversion import code_version
 from ..facts import Extractor, Fact, FactReader, NoteText, fact_rows
 from ..loader import read_lines
 from ..model import KnowledgeBase
@@ -18,10 +21,34 @@ _NESTED_FIELD = re.compile(r"^(\s+)([A-Za-z][\w .-]{0,60}?)\s*:\s*(.*\d.*?)\s*$"
 _NOT_METRIC_KEY = re.compile(r"date|url|link|id$|version|handle|website|ticker|founded|created|updated", re.I)
 
 
+_EVENT_DATE = re.compile(
+    r"^\s*((?:close|closing|end|resolution|resolved|as_of|launch|proposal|start)(?:_date)?|as_of)\s*:\s*[\"']?"
+    r"((?:19|20)\d\d-\d\d(?:-\d\d)?)\b",
+    re.I,
+)
+_DATE_PREFERENCE = ("close", "closing", "end", "resolution", "resolved", "as_of", "launch", "proposal", "start")
+
+
+def _metrics_date(lines: list[str]) -> str | None:
+    """The day a record's metrics are as of: its close or resolution date, else its launch or proposal
+    date (`close_date: 2026-03-05`). Two records of one subject's raises are then two moments."""
+    found = {}
+    for line in lines:
+        match = _EVENT_DATE.match(line)
+        if match:
+            found.setdefault(match.group(1).lower().removesuffix("_date"), match.group(2))
+    for key in _DATE_PREFERENCE:
+        if key in found:
+            return found[key]
+    return None
+
+
 def frontmatter_metric_lines(lines: list[str], body_line: int) -> list[str]:
     """The front-matter lines (1 .. body_line - 1) as text the extractor reads: nested `key: value`
-    entries that state a number become "Key: value." at their own line; every other line is blank."""
+    entries that state a number become "Key: value." at their own line (with "(as of <day>)" when the
+    front matter dates the record); every other line is blank."""
     out = []
+    as_of = _metrics_date(lines[: max(body_line - 1, 0)])
     for number, line in enumerate(lines[: max(body_line - 1, 0)], start=1):
         found = _NESTED_FIELD.match(line)
         if number == 1 or not found or _NOT_METRIC_KEY.search(found.group(2)):
@@ -35,7 +62,8 @@ def frontmatter_metric_lines(lines: list[str], body_line: int) -> list[str]:
         label = re.sub(
             r"\b(fy|h[12]|q[1-4])(\d\d(?:\d\d)?)\b", lambda m: m.group(1).upper() + m.group(2), label, flags=re.I
         )
-        out.append(f"{label[:1].upper()}{label[1:]}: {value}.")
+        dated = f" (as of {as_of})" if as_of and not re.search(r"(?:19|20)\d\d", value) else ""
+        out.append(f"{label[:1].upper()}{label[1:]}: {value}{dated}.")
     return out
 
 
@@ -76,7 +104,7 @@ def note_texts(kb: KnowledgeBase, skip: set[str] | frozenset = frozenset()):
         yield item.text()
 
 
-FACTS_VERSION = "9"  # bump when extraction changes, so cached facts are not reused
+FACTS_VERSION = code_version(facts_module, sys.modules[__name__])
 PARALLEL_MIN_NOTES = 400  # below this, starting worker processes costs more than it saves
 
 
