@@ -2,6 +2,7 @@
 the review loop and the CLI contract."""
 
 import json
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -1122,3 +1123,43 @@ def test_front_matter_metrics_are_as_of_the_records_close_date(make_kb):
     )
     files = {"entities/quillon.md": first, "entities/quillon-second-raise.md": second}
     assert conflicts_of(make_kb, files) == []
+
+
+def test_a_figure_of_a_notes_main_name_meets_another_name_the_note_mentions(make_kb):
+    # a note about a publisher whose figure names no one, and a note naming the publisher's magazine
+    files = {
+        "a.md": note(
+            "Harlan Press 2024 results",
+            "Harlan Press said its magazine Loamwood had a strong year; Harlan Press sales rose 4%.\n\n"
+            "Print circulation averaged 182,000 copies in 2024.",
+        ),
+        "b.md": note("Loamwood in numbers", "Loamwood print circulation averaged 128,000 copies in 2024."),
+    }
+    found = conflicts_of(make_kb, files)
+    assert len(found) == 1 and {s.value for s in found[0].sides} == {Decimal(182000), Decimal(128000)}
+
+
+def test_an_entity_notes_own_figure_does_not_meet_a_rival_it_mentions(make_kb):
+    files = {
+        "entities/quorra.md": "---\ntype: entity\nname: Quorra\n---\n# Quorra\n\n"
+        "- Volume: $6.8B 30-day (March 2026), behind Vantor.\n",
+        "entities/vantor.md": "---\ntype: entity\nname: Vantor\n---\n# Vantor\n\n"
+        "- Volume: $8.7B 30-day (March 2026).\n",
+    }
+    assert conflicts_of(make_kb, files) == []
+
+
+def test_the_same_counted_noun_done_differently_is_another_quantity(make_kb):
+    files = {
+        "a.md": note("Tarrow housing 2024", "Tarrow completed 3,940 new homes in 2024."),
+        "b.md": note("Tarrow permits", "In Tarrow, permits were issued for 5,120 homes in 2024."),
+    }
+    assert conflicts_of(make_kb, files) == []
+    files["b.md"] = note("Tarrow building", "Tarrow completed 3,490 new homes in 2024.")
+    assert len(conflicts_of(make_kb, files)) == 1
+
+
+def test_a_question_title_does_not_lend_its_question_word_to_the_name():
+    from kb.conflicts.normalise import EntityIndex, note_subject
+
+    assert note_subject("Is Corrib getting too busy?", Counter(), EntityIndex(), None, frozenset()) == "corrib"

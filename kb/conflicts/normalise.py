@@ -111,7 +111,7 @@ class Norm:
     concept_kind: str
     modifiers: frozenset[str]
     subject: str | None  # canonical
-    subject_source: str  # clause | sentence | note | none
+    subject_source: str  # clause | sentence | entity (an entity note's own) | note (a note's main name) | none
     when: When | None
     when_source: str  # clause | sentence | context | title | note date | none
     modality: str  # asserted | forecast | question | hypothetical | vote
@@ -135,6 +135,7 @@ class Norm:
     event_dates: int = 0  # for an event: on how many dates the KB records one of this subject and measure
     tallies: frozenset[tuple[str, int]] = frozenset()  # other counts in the sentence: "six ICOs" -> (ico, 6)
     running: bool = False  # a running count as of the day: "has now destroyed 240 structures"
+    verb: str | None = None  # the past-tense verb right before the number: "completed 4,860 homes"
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -665,6 +666,7 @@ class Normaliser:
             document=fact.path,
             tallies=_tallies(sentence, start, end),
             running=bool(_RUNNING.search(clause)),
+            verb=next((lemma(t[2]) for t in reversed(before_tokens[-3:]) if _PAST_VERB.fullmatch(t[2])), None),
             note_date=note.anchor if note.anchor_field == "date" else None,
             reasons=reasons,
         )
@@ -890,14 +892,15 @@ class Normaliser:
             aside, weight, canonical, source = candidates[0]
             if aside and note.main_entity:
                 named = canonical.split()[0] == note.main_entity.split()[0]  # "Umbra ICO" in Umbra's note
-                return note.main_entity, source if named else "note"
+                return note.main_entity, source if named else ("entity" if entity_note else "note")
             if weight + (100 if aside else 0) < 260:
                 return canonical, source
         written = self._name_in_lower_case(sentence[clause_start:start])
         if written:
             return written, "clause"
         if note.main_entity:
-            return note.main_entity, "note"
+            # an entity note's own subject is known; another note's main entity is a guess
+            return note.main_entity, "entity" if entity_note else "note"
         return None, "none"
 
     def learn_names(self, names_by_note) -> None:
@@ -952,6 +955,7 @@ _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
 _POSSESSIVE_BEFORE = re.compile(r"\s+(?:[~≈]\s*|(?:about|around|nearly|almost)\s+)?")
 _BRACKET_TAG = re.compile(r"\(([A-Za-z][A-Za-z-]{2,20})\)")
+_PAST_VERB = re.compile(r"[a-z]{3,}ed")
 _HEAD_PREPOSITIONS = frozenset({"of", "for", "among", "at", "per"})
 _PLACES = frozenset(PLACE_ALIASES.values())
 _RATE_WINDOW = re.compile(

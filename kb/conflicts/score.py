@@ -19,7 +19,7 @@ from ..facts import CURRENCY_WORDS, SCALES, TOKEN_UNITS
 from .normalise import GENERIC_TAILS, Norm
 from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index, lemma
 
-_CONCEPT_OF = concept_index()[0]
+_CONCEPT_OF, _CONCEPT_KINDS = concept_index()
 THRESHOLD = 4.0  # calibrated on the seeds and the conflicts-dev set; see benchmarks/conflicts_eval.py
 SAME_NOTE_OVERLAP = 0.2  # below this clause overlap, two figures of one note are two quantities
 EVENT_DAYS = 5  # undated figures in notes dated further apart than this may be of different moments
@@ -163,8 +163,21 @@ def decide(a: Norm, b: Norm) -> Decision:
             d.veto = f"different subjects ({a.subject} vs {b.subject})"
             return d
         else:
-            d.score -= 2.0
-            d.reasons.append(f"subjects differ ({a.subject} vs {b.subject})")
+            stated, other = (a, b) if a.subject_source in explicit else (b, a)
+            if (
+                stated.subject_source in explicit
+                and other.subject_source == "note"
+                and stated.subject in other.note_names
+            ):
+                # "Tideglass averaged 3.2 million" and "Daily active users averaged 2.3 million" in a
+                # note about its maker that names Tideglass too: the note's subject was only a guess
+                d.score -= 1.0
+                d.reasons.append(
+                    f"subjects differ ({a.subject} vs {b.subject}), but the other note names {stated.subject}"
+                )
+            else:
+                d.score -= 2.0
+                d.reasons.append(f"subjects differ ({a.subject} vs {b.subject})")
     elif "(world)" in (a.subject, b.subject):
         d.score += 0.5
         d.reasons.append("a world total, and a total naming no one")
@@ -270,6 +283,18 @@ def decide(a: Norm, b: Norm) -> Decision:
         # one counts what the measure names ("students"), the other something narrower
         d.score -= 1.5
         d.reasons.append(f"counts {a.counted} vs {b.counted}")
+
+    if (
+        a.verb
+        and b.verb
+        and a.verb != b.verb
+        and a.concept == b.concept
+        and a.concept not in _CONCEPT_KINDS  # a counted noun, not a vocabulary measure
+        and (_CONCEPT_OF.get((a.verb,)) is None or _CONCEPT_OF.get((a.verb,)) != _CONCEPT_OF.get((b.verb,)))
+    ):
+        # "completed 4,860 homes" and "permits were issued for 6,210 homes": the same noun, done differently
+        d.score -= 3.0
+        d.reasons.append(f"{a.measure_text} {a.verb} vs {b.verb}")
 
     # the words around the numbers
     words_a, words_b = _stems(a.clause_words), _stems(b.clause_words)

@@ -130,11 +130,12 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "wage": ("stock", "wage salary pay earnings-per-hour wage-bill payroll"),
     "attendance": ("flow", "attendance crowd spectator"),
     "lending": ("flow", "loan lent lend lending checkout"),
-    "export": ("flow", "export exported shipped-abroad overseas-sale"),
+    "export": ("flow", "export exported shipped-abroad overseas-sale export-sale"),
     "import": ("flow", "import imported"),
     "rent": ("stock", "rent rental"),
     "yield": ("stock", "bond-yield gilt-yield treasury-yield"),
     "temperature": ("stock", "temperature warming"),
+    "precipitation": ("flow", "snow snowfall rain rainfall precipitation"),
     "spending-health": ("flow", "health-spending healthcare-spending health-expenditure national-health-expenditure"),
 }
 
@@ -237,7 +238,8 @@ CORPORATE_SUFFIXES = frozenset(
 NOT_NAMES = frozenset(
     """the a an in on at by for of and or but as if it its this that these those there their they we
     our he she his her i you my your from to with after before during while when where which who what how
-    why total global worldwide overall all some most many few more less other others both each every
+    why is are was were does do did can will should total global worldwide overall all some most many few more
+    less other others both each every
     january february march april may june july august september october november december jan feb mar apr
     jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today yesterday
     q1 q2 q3 q4 h1 h2 fy ceo cfo cto coo chair chairman president analyst analysts note notes source sources
