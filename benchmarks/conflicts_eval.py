@@ -12,8 +12,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            once, then tuned on (a port, a football club, a library service);
 - `holdout2` benchmarks/conflicts-holdout2: written after that, labelled first, then tuned on (a
            wine region, a city's housing, a game studio);
-- `holdout3` benchmarks/conflicts-holdout3: written last, labelled first, not tuned on (a ski
-           resort, a train operator with an entity note, a charity);
+- `holdout3` benchmarks/conflicts-holdout3: written after that, labelled first, scored once (2 of 5),
+           then tuned on (a ski resort, a train operator with an entity note, a charity);
+- `holdout4` benchmarks/conflicts-holdout4: written last, labelled first, scored once before any
+           change (a bike-share scheme, a hospital's emergency department, a coffee chain);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -45,6 +47,7 @@ SETS = {
     "holdout": HERE / "conflicts-holdout",
     "holdout2": HERE / "conflicts-holdout2",
     "holdout3": HERE / "conflicts-holdout3",
+    "holdout4": HERE / "conflicts-holdout4",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
