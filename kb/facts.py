@@ -172,7 +172,10 @@ FORECAST = re.compile(
     r"will (?:reach|hit|be|grow|rise|fall)|by 20\d\d|outlook|could reach)\b",
     re.I,
 )
-CHANGE_UP = r"(?:up|rose|rising|rise|increased?|increasing|grew|grown|growing|gained?|jumped|climbed|added)"
+CHANGE_UP = (
+    r"(?:(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)up"  # "e-bikes make up 1,510 of the bikes": no rise
+    r"|rose|rising|rise|increased?|increasing|grew|grown|growing|gained?|jumped|climbed|added)"
+)
 CHANGE_DOWN = r"(?:down|fell|falling|fall|decreased?|decreasing|declined?|declining|dropped|shrank)"
 # Words that describe a number rather than say what is counted ("a peak of 561", "the number of ACOs").
 NON_MEASURES = frozenset(

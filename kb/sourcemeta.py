@@ -146,6 +146,11 @@ def _breadcrumb(line: str) -> bool:
     return len(parts) >= 3 and all(1 <= len(part.split()) <= 4 for part in parts)
 
 
+def _masthead_and_section(line: str) -> bool:
+    parts = _CRUMB.split(line)
+    return len(parts) == 2 and all(1 <= len(part.split()) <= 3 and part[:1].isupper() for part in parts)
+
+
 def _title_like(line: str) -> bool:
     return (
         2 <= len(line.split()) <= 30
@@ -172,6 +177,10 @@ def _headline(lines: list[str], byline_at: int | None) -> str | None:
         return None
     # "CITY OF WENDOVER — NEWS RELEASE": a line in capitals is a masthead when a headline follows
     candidates = [line for line in candidates if not line.isupper()] or candidates
+    # "Retail Daily — Food & Drink", "Wexmoor Gazette | Health": a masthead and its section, when a
+    # headline follows
+    while len(candidates) > 1 and _masthead_and_section(candidates[0]):
+        candidates = candidates[1:]
     first = candidates[0]
     # a masthead: a short name in title case, followed by a longer headline
     if len(candidates) > 1 and len(first.split()) <= 3 and not first.endswith(".") and len(candidates[1].split()) > 3:

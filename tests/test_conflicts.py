@@ -1163,3 +1163,57 @@ def test_a_question_title_does_not_lend_its_question_word_to_the_name():
     from kb.conflicts.normalise import EntityIndex, note_subject
 
     assert note_subject("Is Corrib getting too busy?", Counter(), EntityIndex(), None, frozenset()) == "corrib"
+
+
+def test_a_shares_whole_stops_at_its_verb():
+    assert _norm_of("71.4% of patients were seen within four hours.").share_of == ("patient",)
+    assert _norm_of("With 74.1% of patients seen within four hours.").share_of == ("patient",)
+
+
+def test_a_name_joined_by_an_ampersand_is_one_name():
+    from kb.conflicts.normalise import _names
+
+    assert "Corvel & Pike" in _names("Corvel & Pike opened 12 stores.")
+
+
+def test_a_possessive_inside_a_name_is_folded():
+    from kb.conflicts.normalise import canonical_name
+
+    assert canonical_name("St Brannoc's Hospital") == "st brannoc hospital"
+    assert canonical_name("St Brannoc's") == "st brannoc"
+
+
+def test_a_relative_clause_ends_at_its_comma_and_its_number_is_not_planned(make_kb):
+    norm = _norm_of("The chain, which has 3,120 shops, plans to open 140 more next year.")
+    assert norm.fact.text == "3,120" and norm.modality == "asserted" and norm.when is None
+
+
+def test_the_year_end_of_a_note_reporting_by_fiscal_year_is_its_end(make_kb):
+    files = {
+        "a.md": note(
+            "Tallis Bakeries: results for the 52 weeks to 30 June 2024",
+            "We ended the year with 412 bakeries.",
+            "2024-08-20",
+        ),
+        "b.md": note(
+            "Tallis posts results",
+            "Tallis, which runs 421 bakeries, said sales for the year to June rose.",
+            "2024-08-21",
+        ),
+    }
+    found = conflicts_of(make_kb, files)
+    assert len(found) == 1 and {s.value for s in found[0].sides} == {Decimal(412), Decimal(421)}
+
+
+def test_a_part_that_makes_up_a_whole_names_the_measure_and_is_no_rise():
+    norm = _norm_of("Trams make up 212 of the 540 vehicles.")
+    assert (norm.concept, norm.role, norm.part) == ("tram", "level", "a part")
+
+
+def test_a_masthead_and_its_section_is_not_the_headline():
+    from kb.sourcemeta import _headline
+
+    assert (
+        _headline(["Tern Valley Post | Business", "", "Kestrel Foods cuts 40 jobs"], None)
+        == "Kestrel Foods cuts 40 jobs"
+    )

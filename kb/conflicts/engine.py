@@ -79,7 +79,7 @@ def _entity_name(name: str) -> str:
 
 _FISCAL_MENTION = re.compile(
     r"\b(?:FY\s?'?(\d{2}(?:\d{2})?)\b|fiscal(?:\s+year)?\s+((?:19|20)\d\d)\b|(?:the\s+)?(?:fiscal|financial)\s+year"
-    r"|(?:year|months)\s+(?:to|through|ending|ended)\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|"
+    r"|(?:year|months|weeks)\s+(?:to|through|ending|ended)\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|"
     r"August|September|October|November)\b"
     r"|(?<![\w-])((?:19|20)\d\d)\s?[/–-]\s?(\d\d)(?![\d-]))",
     re.I,
@@ -191,13 +191,13 @@ def note_contexts(
             names.add(main)
         years = sorted(years_by_note.get(path, Counter()).items(), key=lambda item: (-item[1], item[0]))
         year = int(years[0][0]) if years and (len(years) == 1 or years[0][1] > years[1][1]) else None
-        fiscal_mentions = fiscal_by_note.get(path)
-        if fiscal_mentions is not None or path in names_by_note:
-            fiscal_mentions = fiscal_mentions or Counter()
-            for found in _FISCAL_MENTION.finditer(title or ""):
-                key = _fiscal_key(found)
-                if key is not None:
-                    fiscal_mentions[key] += 1
+        # the title counts too, whether or not the note's figures name anyone ("results for the 52
+        # weeks to 30 June 2024" above "We ended the year with 412 bakeries")
+        fiscal_mentions = Counter(fiscal_by_note.get(path) or ())
+        for found in _FISCAL_MENTION.finditer(title or ""):
+            key = _fiscal_key(found)
+            if key is not None:
+                fiscal_mentions[key] += 1
         fiscal = _fiscal_year(fiscal_mentions, anchor)
         contexts[path] = NoteContext(
             path,

@@ -36,7 +36,7 @@ _PHRASES, CONCEPT_KINDS = concept_index()
 _LONGEST = max(len(key) for key in _PHRASES)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.&-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*")
 _NAME = re.compile(
-    r"(?<![\w@])(?:@[A-Za-z0-9_]+|[A-Z][A-Za-z0-9&.'’-]*[A-Za-z0-9](?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][A-Za-z0-9&.'’-]*[A-Za-z0-9])*|[A-Z]{2,})"
+    r"(?<![\w@])(?:@[A-Za-z0-9_]+|[A-Z][A-Za-z0-9&.'’-]*[A-Za-z0-9](?:\s+(?:of\s+|de\s+|the\s+|&\s+)?[A-Z][A-Za-z0-9&.'’-]*[A-Za-z0-9])*|[A-Z]{2,})"
 )
 _CLAUSE_BREAK = re.compile(
     r";|\s[—–]\s|,\s+(?:while|but|whereas|although|though|which|who|compared|against|versus|as(?!\s+(?:of|well|much|many|a|an|the|high|low|part)\b)|and\s+(?=[a-z]+\s+\S*\d))\b"
@@ -67,7 +67,8 @@ _VOTE = re.compile(
     r"\b(?:preferred|proposed|proposal|minority|dissent(?:ed|ing)?|(?:wish|offer|propose|bid)(?:es|s)?\s+to)\b", re.I
 )  # a proposal, an offer or a dissent states what someone wants, not what is
 _UP = re.compile(
-    r"\b(?:up|rose|rise|rising|grew|grow|growing|growth|increased?|increasing|gained?|jumped|climbed|higher|surged?|added|\+)\W*$",
+    r"\b(?:(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)up|rose|rise|rising|grew|grow|growing|growth|increased?|"
+    r"increasing|gained?|jumped|climbed|higher|surged?|added|\+)\W*$",
     re.I,
 )
 _DOWN = re.compile(
@@ -147,7 +148,7 @@ def canonical_name(name: str) -> str:
     """Possessives, punctuation, corporate endings and place aliases folded: "Germany's" -> germany,
     "the U.S." -> united states, "Ryanair Holdings plc" -> ryanair."""
     text = name.strip().strip("\"'“”").lower()
-    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    text = re.sub(r"(?:'s|’s|'|’)(?=\s|$)", "", text)  # "St Aldric's Hospital" and "St Aldric's" alike
     text = re.sub(r"^the\s+", "", text)
     if text in PLACE_ALIASES:
         return PLACE_ALIASES[text]
@@ -160,7 +161,7 @@ def canonical_name(name: str) -> str:
 
 GENERIC_TAILS = frozenset(
     "inc corp co ltd plc llc group holdings labs lab protocol network finance dao foundation app ai "
-    "company international global technologies technology systems".split()
+    "company international global technologies technology systems hospital hospitals trust scheme".split()
 )
 
 
@@ -485,6 +486,8 @@ class Normaliser:
         "Volume (March 2026): $8.7B"): those say what the number is, not what it is a part of."""
         if not label:
             return None
+        if label == "part":
+            return "a part"  # "1,510 of the 3,900 bikes", as "of which 1,150 are e-bikes"
         words = _WORD.findall(_TIME_WORDS.sub(" ", label))
         if all(lemma(w) in NOT_MEASURES or self._concept_of_words([lemma(w)]) for w in words):
             return None
@@ -560,6 +563,10 @@ class Normaliser:
             parsed = find_times(fact.period.replace("-Q", " Q"), note.anchor)
             if parsed:
                 when, when_source = parsed[0].when, {"document": "title"}.get(fact.period_source, "context")
+                fiscal = note.fiscal_year
+                if fiscal and when.grain == "year" and not when.calendar and when.end // 12 in (fiscal - 1, fiscal):
+                    # "report to the board, 2024/25" read as 2024 above: the note's fiscal year it is
+                    when = fiscal_when(fiscal)
         if when is None and note.fiscal_year is not None:
             # a note that reports by fiscal year ("Dunmore Water FY24 results") is about that year
             when, when_source = fiscal_when(note.fiscal_year), "document"
@@ -595,7 +602,11 @@ class Normaliser:
                 modality = "forecast"
             elif _VOTE.search(clause):
                 modality = "vote"
-            elif fact.modality == "target":
+            elif fact.modality == "target" and (
+                _FORECAST.search(clause) or (clause_start, clause_end) == (0, len(sentence))
+            ):
+                # the extractor reads the whole sentence; "which has 1,248 shops, plans to open 110
+                # more" plans only the 110
                 modality = "forecast"
             elif when is not None and note.anchor is not None and when_source != "note date":
                 if when.calendar == "" and when.start > month_index(note.anchor.year, note.anchor.month):
@@ -770,6 +781,12 @@ class Normaliser:
                     if best is None or score < best[0]:
                         confidence = 1.0 if distance <= 4 else 0.85 if distance <= 8 else 0.7
                         best = (score, concept, confidence, " ".join(t[2] for t in toks[i : i + size]).lower())
+        part_of = _PART_VERB.search(" ".join(t[2] for t in before[-4:]))
+        named = part_of and (part_of.group(1) or part_of.group(2))
+        if named and named.lower() not in NOT_MEASURES:
+            # "E-bikes make up 1,510 of the 3,900 bikes", "Exports account for 40%": the part named first
+            word = lemma(named)
+            return self._concept_of_words([word]) or word, 0.85, modifiers, named.lower()
         head = self._copula_head(before, lemmas_before) if best is not None else None
         if head is not None and head[0] != best[1]:
             # "The acceptance rate for students entering in fall 2025 was 38.2%": what the copula's
@@ -955,7 +972,14 @@ _COPULAS = frozenset(lemma(w) for w in "was were is are reached totaled totalled
 _LINK_WORDS = frozenset({"of", "in", "for", "the"})
 _POSSESSIVE_BEFORE = re.compile(r"\s+(?:[~≈]\s*|(?:about|around|nearly|almost)\s+)?")
 _BRACKET_TAG = re.compile(r"\(([A-Za-z][A-Za-z-]{2,20})\)")
-_PAST_VERB = re.compile(r"[a-z]{3,}ed")
+_PART_VERB = re.compile(
+    r"([A-Za-z][\w-]+)\s+(?:make|makes|made|making)\s+up$|([A-Za-z][\w-]+)\s+accounts?\s+for$", re.I
+)
+_DIGIT_RUN = re.compile(r"\d")
+_PAST_VERB = re.compile(r"[a-z]{3,}ed|seen|done|made|paid|sold|held|taken|given|won|lost")
+_AUXILIARIES = frozenset(
+    "is are was were be been being has have had do does did will would can could may might".split()
+)
 _HEAD_PREPOSITIONS = frozenset({"of", "for", "among", "at", "per"})
 _PLACES = frozenset(PLACE_ALIASES.values())
 _RATE_WINDOW = re.compile(
@@ -1033,7 +1057,12 @@ def _share_of(fact: Fact, sentence: str, end: int) -> tuple[str, ...]:
     found = _SHARE_OF.match(sentence, end)
     if not found:
         return ()
-    words = [w for w in found.group(1).split() if lemma(w) not in NOT_MEASURES]
+    words = []
+    for word in found.group(1).split():
+        if word.lower() in _AUXILIARIES or _PAST_VERB.fullmatch(word) or word.lower().endswith("ing"):
+            break  # "71.4% of patients were seen", "74.1% of patients seen": the whole is the patients
+        if lemma(word) not in NOT_MEASURES:
+            words.append(word)
     # "88.4% of Ardent Rail trains": the group is the trains; whose they are is the subject's business
     common = [w for w in words if not w[:1].isupper()]
     return tuple(lemma(w) for w in (common or words))[:2]
@@ -1117,12 +1146,19 @@ def _position(fact: Fact) -> int:
 
 def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
     left, right = 0, len(sentence)
+    relative = False
     for match in _CLAUSE_BREAK.finditer(sentence):
         if match.end() <= start:
             left = max(left, match.end())
+            relative = match.group(0).lower().lstrip(", ").startswith(("which", "who"))
         elif match.start() >= end:
             right = min(right, match.start())
             break
+    if relative:
+        # ", which has 1,248 shops, plans to open 110 more next year": a relative clause ends at its comma
+        comma = sentence.find(",", end, right)
+        if comma != -1:
+            right = comma
     return left, right
 
 
@@ -1164,7 +1200,13 @@ def _bind_time(mentions: list[TimeMention], start, end, clause_start, clause_end
     before it in its clause, else elsewhere in the sentence; a time far after the value or in another
     clause counts for less. A reference such as "from 2023" binds only the "from" side of a change."""
     usable = [
-        m for m in mentions if (not m.reference or role == "from") and not _another_phrases(m, start, end, sentence)
+        m
+        for m in mentions
+        if (not m.reference or role == "from")
+        and not _another_phrases(m, start, end, sentence)
+        # past the clause and past another number, a time is that number's: "which has 1,248 shops,
+        # plans to open 110 more next year"
+        and not (m.start >= clause_end and _DIGIT_RUN.search(sentence, end, m.start))
     ]
     if not usable:
         return None, "none"

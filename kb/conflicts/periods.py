@@ -205,6 +205,10 @@ def find_times(
             when = _when(kind, match, anchor, year_hint, context_year)
             if kind in ("full_year", "fiscal_plain") and fiscal_year is not None:
                 when = fiscal_when(fiscal_year)
+            elif kind == "year_end" and fiscal_year is not None and not any(match.groups()):
+                # "we ended the year with 1,284 stores" in a note reporting by fiscal year: its end
+                year = fiscal_when(fiscal_year)
+                when = When("point", year.end, year.end, year.calendar, f"end of {year.label}")
             if when is None:
                 continue
             for i in range(match.start(), match.end()):

@@ -124,7 +124,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "dividend": ("flow", "dividend"),
     "buyback": ("event", "buyback repurchase"),
     "fleet": ("stock", "fleet aircraft vehicle-fleet"),
-    "store": ("stock", "store outlet branch location"),
+    "store": ("stock", "store shop outlet branch location"),
     "charger": ("stock", "charger charging-port charging-point charging-station"),  # not "port": a harbour
     "vehicle-sale": ("flow", "registration vehicle-sold car-sold ev-sold"),
     "wage": ("stock", "wage salary pay earnings-per-hour wage-bill payroll"),
