@@ -14,8 +14,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            wine region, a city's housing, a game studio);
 - `holdout3` benchmarks/conflicts-holdout3: written after that, labelled first, scored once (2 of 5),
            then tuned on (a ski resort, a train operator with an entity note, a charity);
-- `holdout4` benchmarks/conflicts-holdout4: written last, labelled first, scored once before any
-           change (a bike-share scheme, a hospital's emergency department, a coffee chain);
+- `holdout4` benchmarks/conflicts-holdout4: labelled first, scored once (2 of 7), then tuned on (a
+           bike-share scheme, a hospital's emergency department, a coffee chain);
+- `holdout5` benchmarks/conflicts-holdout5: written last, labelled first, scored once before any
+           change (a science museum, an electricity grid, a meal-kit start-up);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -48,6 +50,7 @@ SETS = {
     "holdout2": HERE / "conflicts-holdout2",
     "holdout3": HERE / "conflicts-holdout3",
     "holdout4": HERE / "conflicts-holdout4",
+    "holdout5": HERE / "conflicts-holdout5",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
