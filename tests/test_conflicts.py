@@ -3,6 +3,7 @@ the review loop and the CLI contract."""
 
 import json
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -1217,3 +1218,38 @@ def test_a_masthead_and_its_section_is_not_the_headline():
         _headline(["Tern Valley Post | Business", "", "Kestrel Foods cuts 40 jobs"], None)
         == "Kestrel Foods cuts 40 jobs"
     )
+
+
+def test_a_physical_unit_is_how_a_number_is_measured_not_what(make_kb):
+    files = {
+        "a.md": note("Kessel Grid review 2024", "Kessel Grid's peak demand in 2024 was 31.6 GW."),
+        "b.md": note("Cold week for Kessel", "Demand on the Kessel grid peaked at 36.1 gigawatts in 2024."),
+    }
+    found = conflicts_of(make_kb, files)
+    assert len(found) == 1 and {s.value for s in found[0].sides} == {Decimal("31.6"), Decimal("36.1")}
+    norm = _norm_of("Average yield was 7.9 tonnes per hectare in 2024.")
+    assert (norm.unit, norm.concept) == ("t/ha", "t/ha")
+    assert _norm_of("The orchard covers 7.9 hectares.").unit == "ha"
+
+
+def test_the_ends_of_a_range_are_not_levels():
+    assert _norm_of("The chart shows the vacancy rate, ranging from 0% to 9.5%.", 1).role == "bound"
+
+
+def test_times_a_note_writes_without_a_year():
+    from kb.conflicts.periods import find_times
+
+    anchor = date(2025, 7, 20)
+    [month_end] = find_times("It had 381,000 subscribers at the end of June.", anchor)
+    assert (month_end.when.grain, month_end.when.label) == ("point", "end of 2025-06")
+    [quarter] = find_times("Churn came in at 8.6% in Q2.", anchor)
+    assert quarter.when.label == "Q2 2025"
+    [ended] = find_times("It ended the second quarter of 2025 with 318,000 subscribers.", anchor)
+    assert ended.when.label == "end of Q2 2025"
+    [since] = find_times("It has not reported churn since 2011, when it was 4.9%.", anchor)
+    assert not since.reference
+
+
+def test_a_new_clause_after_and_has_its_own_plan():
+    norm = _norm_of("The exhibition drew 88,000 people, and the gallery hopes to welcome 1.2 million next year.")
+    assert (norm.concept, norm.modality, norm.when) == ("visit", "asserted", None)

@@ -30,10 +30,10 @@ BIG_BLOCK = 400  # above this many facts a block's undated facts meet only their
 
 def block_key(norm: Norm) -> tuple | None:
     fact = norm.fact
-    if norm.concept is None or norm.role == "from":
+    if norm.concept is None or norm.role in ("from", "bound"):
         return None
     return (
-        dimension(fact.unit),
+        norm.unit or dimension(fact.unit),
         norm.role,
         norm.concept,
         norm.direction if norm.role == "delta" else "",

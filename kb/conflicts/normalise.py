@@ -40,6 +40,7 @@ _NAME = re.compile(
 )
 _CLAUSE_BREAK = re.compile(
     r";|\s[—–]\s|,\s+(?:while|but|whereas|although|though|which|who|compared|against|versus|as(?!\s+(?:of|well|much|many|a|an|the|high|low|part)\b)|and\s+(?=[a-z]+\s+\S*\d))\b"
+    r"|,\s+and\s+(?=(?:the|a|an|its|their|it|they|we|he|she|this|that)\s|(?-i:[A-Z]))"  # ", and the museum hopes ..."
     r"|\s(?:vs\.?|versus|while|whereas|although|but)\s|\.\s",
     re.I,
 )
@@ -117,7 +118,7 @@ class Norm:
     when_source: str  # clause | sentence | context | title | note date | none
     modality: str  # asserted | forecast | question | hypothetical | vote
     direction: str  # up | down | "" (for changes)
-    role: str  # level | delta | from
+    role: str  # level | delta | from | bound (an end of a range: "ranging from 0% to 4.5%")
     part: str | None  # a label that separates a member from the aggregate ("(ACO)")
     clause_words: frozenset[str]
     vintage: int | None  # month a forecast was made (the note's date)
@@ -137,6 +138,7 @@ class Norm:
     tallies: frozenset[tuple[str, int]] = frozenset()  # other counts in the sentence: "six ICOs" -> (ico, 6)
     running: bool = False  # a running count as of the day: "has now destroyed 240 structures"
     verb: str | None = None  # the past-tense verb right before the number: "completed 4,860 homes"
+    unit: str = ""  # a physical unit written after the number, canonical: "gigawatts" -> "GW"
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -504,10 +506,28 @@ class Normaliser:
         after_tokens = [t for t in tokens if t[0] >= end and t[1] <= clause_end]
         reasons: list[str] = []
 
+        # -- a physical unit after the number is how it is measured, not what: "42.8 gigawatts"
+        unit = ""
+        if fact.unit in _COUNT_UNITS:
+            written = _PHYSICAL_UNIT.match(sentence, end)
+            if written:
+                key = written.group(1)
+                unit = PHYSICAL_UNITS.get(key) or PHYSICAL_UNITS[key.lower()]
+                unit_end = written.end()
+                per = _PER_UNIT.match(sentence, unit_end)
+                per_word = per.group(1).lower() if per else ""
+                if per_word in PHYSICAL_UNITS or per_word in _PER_WHAT:
+                    # "17.9 tonnes per hectare": a rate, its own measure whatever words surround it
+                    unit = f"{unit}/{PHYSICAL_UNITS.get(per_word) or _PER_WHAT[per_word]}"
+                    unit_end = per.end()
+                after_tokens = [t for t in after_tokens if t[0] >= unit_end]
+
         # -- measure
         concept, confidence, modifiers, measure_text = self._measure(
             fact, sentence, clause, before_tokens, after_tokens
         )
+        if "/" in unit:
+            concept, confidence, measure_text = unit, 0.9, unit
         window = _RATE_WINDOW.match(sentence, end, clause_end)
         if window:  # "$4K a month", "1.2 million per day", "$8K/month": a rate over that window
             modifiers = {*modifiers, _WINDOW_MODIFIER[window.group(1).lower()]}
@@ -547,6 +567,10 @@ class Normaliser:
         ):
             if re.search(r"\b(?:cut|lower|reduc|fell|down)", lead, re.I):
                 role, direction = "delta", "down"
+
+        if _RANGE_BOUND.search(sentence, max(0, clause_start), start):
+            # "the churn rate, ranging from 0% to 4.5%": the ends of a range (an axis, a band), not a level
+            role = "bound"
 
         # -- time
         time_key = (
@@ -677,6 +701,7 @@ class Normaliser:
             document=fact.path,
             tallies=_tallies(sentence, start, end),
             running=bool(_RUNNING.search(clause)),
+            unit=unit,
             verb=next((lemma(t[2]) for t in reversed(before_tokens[-3:]) if _PAST_VERB.fullmatch(t[2])), None),
             note_date=note.anchor if note.anchor_field == "date" else None,
             reasons=reasons,
@@ -976,6 +1001,34 @@ _PART_VERB = re.compile(
     r"([A-Za-z][\w-]+)\s+(?:make|makes|made|making)\s+up$|([A-Za-z][\w-]+)\s+accounts?\s+for$", re.I
 )
 _DIGIT_RUN = re.compile(r"\d")
+_RANGE_BOUND = re.compile(r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b[^;.]{0,40}$", re.I)
+# units people write after a number, to a canonical symbol (no conversion between prefixes: "48.2 GW"
+# and "48,200 MW" do not meet, which misses a conflict rather than inventing one)
+PHYSICAL_UNITS = {
+    "GW": "GW", "gw": "GW", "gigawatt": "GW", "gigawatts": "GW",
+    "MW": "MW", "mw": "MW", "megawatt": "MW", "megawatts": "MW",
+    "kW": "kW", "kw": "kW", "kilowatt": "kW", "kilowatts": "kW",
+    "TWh": "TWh", "twh": "TWh", "terawatt-hours": "TWh", "terawatt hours": "TWh",
+    "GWh": "GWh", "gwh": "GWh", "gigawatt-hours": "GWh", "gigawatt hours": "GWh",
+    "MWh": "MWh", "mwh": "MWh", "megawatt-hours": "MWh", "megawatt hours": "MWh",
+    "kWh": "kWh", "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh",
+    "Mt": "Mt", "mt": "Mt", "megatonnes": "Mt", "megatons": "Mt", "MtCO2": "MtCO2", "mtco2": "MtCO2",
+    "tonnes": "t", "tonne": "t", "tons": "t", "ton": "t", "kg": "kg", "kilograms": "kg", "kilos": "kg",
+    "km": "km", "kilometres": "km", "kilometers": "km", "miles": "mi", "mile": "mi",
+    "cm": "cm", "centimetres": "cm", "centimeters": "cm", "mm": "mm", "millimetres": "mm", "millimeters": "mm",
+    "metres": "m", "meters": "m", "litres": "L", "liters": "L", "gallons": "gal", "barrels": "bbl",
+    "hectares": "ha", "acres": "acre",
+    "minutes": "min", "minute": "min", "mins": "min", "hours": "h", "hour": "h", "hrs": "h", "days": "d",
+    "weeks": "wk", "months": "mo", "years": "yr",
+}  # fmt: skip
+_PER_UNIT = re.compile(r"\s*(?:per|/|a)\s*([A-Za-z]+)\b")
+_PER_WHAT = {
+    "hectare": "ha", "ha": "ha", "acre": "acre", "person": "person", "capita": "person", "head": "person",
+    "household": "household", "day": "d", "week": "wk", "month": "mo", "year": "yr", "hour": "h",
+}  # fmt: skip
+_PHYSICAL_UNIT = re.compile(
+    r"\s?(" + "|".join(re.escape(u) for u in sorted(PHYSICAL_UNITS, key=len, reverse=True)) + r")(?![\w-])"
+)
 _PAST_VERB = re.compile(r"[a-z]{3,}ed|seen|done|made|paid|sold|held|taken|given|won|lost")
 _AUXILIARIES = frozenset(
     "is are was were be been being has have had do does did will would can could may might".split()
@@ -1010,7 +1063,10 @@ def table_row(fact: Fact) -> bool:
 
 _NOT_GUESSED = frozenset(
     lemma(w)
-    for w in "full whole entire fiscal financial calendar year-on-year was were is are be been has have had".split()
+    for w in (
+        "full whole entire fiscal financial calendar year-on-year was were is are be been has have had reached "
+        "totaled totalled stood hit came peaked"
+    ).split()
 )
 _COUNT_UNITS = frozenset({"", "count"})
 _LEADS_TO_NUMBER = frozenset(

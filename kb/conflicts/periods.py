@@ -120,8 +120,14 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         "year_ended",
         re.compile(rf"\byear\s+(?:ended|ending|to)\s+(?:\d{{1,2}}\s+)?{_MONTH}\s+(?:\d{{1,2}},?\s+)?{_Y}\b", re.I),
     ),
+    # "ended the second quarter of 2025 with 318,000 subscribers": a stock at the quarter's end
+    ("quarter_end", re.compile(rf"\bended\s+the\s+{_ORD}[\s-]quarter(?:\s+of)?(?:\s+{_Y})?", re.I)),
+    # "at the end of June": a point, in the year the note's date or context gives
+    ("month_end", re.compile(rf"\b(?:at\s+)?the\s+end\s+of\s+{_MONTH}(?:,?\s+{_Y})?(?![\w-])", re.I)),
     ("quarter", re.compile(rf"\b(?:Q([1-4])\s?'?{_YY}|{_Y}\s?-?\s?Q([1-4])|([1-4])Q\s?{_YY})\b", re.I)),
     ("quarter_words", re.compile(rf"\b{_ORD}[\s-]quarter(?:\s+of)?(?:\s+{_Y})?", re.I)),
+    # "came in at 8.6% in Q2": a quarter of the year the note's context or date gives
+    ("bare_quarter", re.compile(r"\b(?:in|during|for|over)\s+(?:the\s+)?Q([1-4])\b(?!\s?'?\d|-)", re.I)),
     ("half", re.compile(rf"\b(?:H([12])\s?{_YY}|{_Y}\s?H([12]))\b", re.I)),
     ("half_words", re.compile(rf"\b(first|second)[\s-]half(?:\s+of)?(?:\s+{_Y})?", re.I)),
     (
@@ -154,6 +160,7 @@ _REFERENCE = re.compile(
     r"\b(?:from|since|than(?:\s+in)?|compared\s+(?:with|to)|versus|vs\.?|over|on|against|a\s+year\s+earlier\s+in|prior)\s*(?:the\s+)?$",
     re.I,
 )
+_WHEN_IT = re.compile(r",?\s+when\b", re.I)
 _PROSPECTIVE = re.compile(r"\b(?:by|until|till|through|before)\s*(?:the\s+(?:end\s+of\s+)?)?$", re.I)
 
 
@@ -214,7 +221,12 @@ def find_times(
             for i in range(match.start(), match.end()):
                 taken[i] = True
             before = sentence[max(0, match.start() - 30) : match.start()]
-            reference = bool(_REFERENCE.search(before)) and kind not in ("year_end", "relative")
+            reference = (
+                bool(_REFERENCE.search(before))
+                and kind not in ("year_end", "relative")
+                # "since 2011, when it was 4.9%": the time the clause after it is about
+                and not _WHEN_IT.match(sentence, match.end())
+            )
             if when.grain != "point" and _AS_OF.search(before) and kind in ("day", "iso_day", "month"):
                 when = When("point", when.end, when.end, when.calendar, "as of " + when.label)
             elif kind in ("day", "iso_day"):
@@ -289,6 +301,25 @@ def _when(
         if g[2]:
             return _quarter(int(g[2]), int(g[3]), f"Q{g[3]} {g[2]}")
         return _quarter(_year(g[5]), int(g[4]), f"Q{g[4]} {_year(g[5])}")
+    if kind == "bare_quarter":
+        year = context_year or (anchor.year if anchor else None)
+        if year is None:
+            return None
+        return _quarter(year, int(g[0]), f"Q{g[0]} {year}")
+    if kind == "quarter_end":
+        year = int(g[1]) if g[1] else year_hint
+        if year is None:
+            return None
+        q = ORDINALS[g[0].lower()]
+        end = _quarter(year, q, "").end
+        return When("point", end, end, "", f"end of Q{q} {year}")
+    if kind == "month_end":
+        month = MONTHS[g[0].lower().rstrip(".")]
+        year = int(g[1]) if g[1] else _past_year(month, anchor, context_year)
+        if year is None:
+            return None
+        index = month_index(year, month)
+        return When("point", index, index, "", f"end of {year}-{month:02d}")
     if kind == "quarter_words":
         year = int(g[1]) if g[1] else year_hint
         if year is None:

@@ -116,7 +116,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "vote": ("event", "vote voted"),
     "launch": ("flow", "launch launched"),
     "download": ("flow", "download installs"),
-    "visit": ("flow", "visit visitor view stream"),
+    "visit": ("flow", "visit visitor view stream footfall visitor-number attract attracted welcomed draw"),
+    "churn": ("flow", "churn churn-rate attrition cancellation"),
+    "demand": ("flow", "demand peak-demand electricity-demand power-demand load"),
+    "outage": ("flow", "outage power-cut blackout lose-power without-power interruption"),
     "patient": ("stock", "patient"),
     "student": ("stock", "student pupil enrolment enrollment enrolled"),
     "acceptance-rate": ("stock", "acceptance-rate admit-rate admission-rate admitted"),
@@ -170,7 +173,8 @@ MODIFIER_WORDS = {
     "per-share": "per-share", "per-head": "per-capita", "annual": "annual", "annualised": "annual",
     "annualized": "annual", "monthly": "monthly", "weekly": "weekly", "daily": "daily", "quarterly": "quarterly",
     "cumulative": "cumulative", "real": "real", "nominal": "nominal", "pre-tax": "pre-tax", "after-tax": "after-tax",
-    "shared": "shared", "peak": "peak", "minimum": "minimum", "maximum": "maximum", "diluted": "diluted",
+    "shared": "shared", "peak": "peak", "peaked": "peak", "minimum": "minimum", "maximum": "maximum",
+    "diluted": "diluted",
     "fixed": "fixed", "variable": "variable", "disposable": "disposable", "household": "household",
 }  # fmt: skip
 # Modifiers that exclude each other: two facts with different members of one group differ.
