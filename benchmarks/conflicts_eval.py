@@ -16,8 +16,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            then tuned on (a ski resort, a train operator with an entity note, a charity);
 - `holdout4` benchmarks/conflicts-holdout4: labelled first, scored once (2 of 7), then tuned on (a
            bike-share scheme, a hospital's emergency department, a coffee chain);
-- `holdout5` benchmarks/conflicts-holdout5: written last, labelled first, scored once before any
-           change (a science museum, an electricity grid, a meal-kit start-up);
+- `holdout5` benchmarks/conflicts-holdout5: labelled first, scored once (0 of 6), then tuned on (a
+           science museum, an electricity grid, a meal-kit start-up);
+- `holdout6` benchmarks/conflicts-holdout6: written last, labelled first, scored once before any
+           change (an offshore wind farm, a city's tourism, a council election);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -51,6 +53,7 @@ SETS = {
     "holdout3": HERE / "conflicts-holdout3",
     "holdout4": HERE / "conflicts-holdout4",
     "holdout5": HERE / "conflicts-holdout5",
+    "holdout6": HERE / "conflicts-holdout6",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
