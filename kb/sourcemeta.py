@@ -148,7 +148,7 @@ def _breadcrumb(line: str) -> bool:
 
 def _masthead_and_section(line: str) -> bool:
     parts = _CRUMB.split(line)
-    return len(parts) == 2 and all(1 <= len(part.split()) <= 3 and part[:1].isupper() for part in parts)
+    return len(parts) == 2 and all(1 <= len(part.split()) <= 4 and part[:1].isupper() for part in parts)
 
 
 def _title_like(line: str) -> bool:

@@ -191,6 +191,10 @@ def note_contexts(
             names.add(main)
         years = sorted(years_by_note.get(path, Counter()).items(), key=lambda item: (-item[1], item[0]))
         year = int(years[0][0]) if years and (len(years) == 1 or years[0][1] > years[1][1]) else None
+        if year is not None and anchor_field == "date" and year < anchor.year - 1:
+            # "At the last election, in 2021, turnout was 31%" in a note of May 2025: a year it looks
+            # back to, not the one its undated figures are about
+            year = None
         # the title counts too, whether or not the note's figures name anyone ("results for the 52
         # weeks to 30 June 2024" above "We ended the year with 412 bakeries")
         fiscal_mentions = Counter(fiscal_by_note.get(path) or ())

@@ -45,7 +45,7 @@ _CLAUSE_BREAK = re.compile(
     re.I,
 )
 _FORECAST = re.compile(
-    r"\b(?:expects?|expected|expecting|forecasts?|forecasted|projects?|projected|projections?|projecting|guidance|"
+    r"\b(?:expects?|expected|expecting|forecasts?|forecasted|projected|projections?|projecting|guidance|"
     r"guided|targets?|targeted|targeting|aims?|aiming|plans?|planned|planning|goal|will|would|could|might|should|"
     r"outlook|predicts?|predicted|anticipates?|anticipated|estimates?\s+(?:that\s+)?.*\bwill|likely|intends?|"
     r"hopes?|seeks?|wants?|up\s+to|as\s+much\s+as|if|suppose|assuming|"
@@ -851,8 +851,10 @@ class Normaliser:
         if labelled and not self.is_word(labelled.group(1)):
             return self._resolve(labelled.group(1)), "clause"  # "Netflix (8.4%), YouTube (6.0%)"
         if note.main_entity and _ANAPHOR.search(sentence, clause_start, start):
-            # "the program's 10.3 million beneficiaries": the note's own subject, named again
-            return note.main_entity, "clause"
+            # "the program's 10.3 million beneficiaries": the note's own subject, named again, most
+            # often; "Its 74 turbines" after "Skarn completed the Halden Bank farm" may be the farm's,
+            # so the subject is the note's, not one the clause states
+            return note.main_entity, "entity" if entity_note else "note"
         candidates: list[tuple[float, str, str]] = []
         line_label = _LINE_LABEL.match(sentence)
         if not line_label or line_label.end() > start:
@@ -865,10 +867,10 @@ class Normaliser:
             lead = surface.find(words[0])
             words = surface[lead:].split()[: len(surface[lead:].split())]
             words = [w for w in words if w in _name_words(surface)]
-            while words and words[0].lower().strip("'’") in NOT_NAMES:
+            while words and re.sub(r"['’]s?$", "", words[0].lower()) in NOT_NAMES:
                 lead += len(words[0]) + 1
                 words.pop(0)
-            while words and words[-1].lower().strip("'’") in NOT_NAMES:
+            while words and re.sub(r"['’]s?$", "", words[-1].lower()) in NOT_NAMES:
                 words.pop()
             if not words:
                 continue
@@ -1033,7 +1035,7 @@ _PAST_VERB = re.compile(r"[a-z]{3,}ed|seen|done|made|paid|sold|held|taken|given|
 _AUXILIARIES = frozenset(
     "is are was were be been being has have had do does did will would can could may might".split()
 )
-_HEAD_PREPOSITIONS = frozenset({"of", "for", "among", "at", "per"})
+_HEAD_PREPOSITIONS = frozenset({"of", "for", "among", "at", "per", "in"})
 _PLACES = frozenset(PLACE_ALIASES.values())
 _RATE_WINDOW = re.compile(
     r"\s*(?:[A-Za-z$]+\s+){0,3}?(?:a|an|per|each|every|/)\s*(day|week|month|quarter|year)\b", re.I

@@ -288,6 +288,8 @@ def decide(a: Norm, b: Norm) -> Decision:
         a.verb
         and b.verb
         and a.verb != b.verb
+        and a.verb not in _RECORDING_VERBS
+        and b.verb not in _RECORDING_VERBS
         and a.concept == b.concept
         and a.concept not in _CONCEPT_KINDS  # a counted noun, not a vocabulary measure
         and (_CONCEPT_OF.get((a.verb,)) is None or _CONCEPT_OF.get((a.verb,)) != _CONCEPT_OF.get((b.verb,)))
@@ -337,6 +339,10 @@ def decide(a: Norm, b: Norm) -> Decision:
     return d
 
 
+# verbs that only record a count ("recorded 5.72 million stays", "logged 5.27 million"): no other action
+_RECORDING_VERBS = frozenset(
+    lemma(w) for w in "recorded logged counted registered reported posted tallied totalled totaled reached".split()
+)
 STEM = 7  # "oversubscribed" and "oversubscription", "commitment" and "committed" meet on their first letters
 
 

@@ -64,7 +64,8 @@ def _lemma(word: str) -> str:
 # treasury at year-end), "event" (happens once: an ICO's raise, a film's budget), "rate".
 # Phrases of several words are matched before single words.
 CONCEPTS: dict[str, tuple[str, str]] = {
-    "revenue": ("flow", "revenue turnover sale takings top-line bookings"),
+    # not "takings": its lemma is "took"'s ("Greens took 32 seats")
+    "revenue": ("flow", "revenue turnover sale top-line bookings"),
     # "income" is revenue to a club and profit to an accountant ("net income", "other income")
     "income": ("flow", "income"),
     "profit": ("flow", "profit earnings net-income pat profit-after-tax pre-tax-profit ebitda ebit earned"),
@@ -118,6 +119,9 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "download": ("flow", "download installs"),
     "visit": ("flow", "visit visitor view stream footfall visitor-number attract attracted welcomed draw"),
     "churn": ("flow", "churn churn-rate attrition cancellation"),
+    "turnout": ("event", "turnout voter-turnout"),
+    "seat": ("stock", "seat"),
+    "stay": ("flow", "overnight-stay stay night guest-night bed-night"),
     "demand": ("flow", "demand peak-demand electricity-demand power-demand load"),
     "outage": ("flow", "outage power-cut blackout lose-power without-power interruption"),
     "patient": ("stock", "patient"),
