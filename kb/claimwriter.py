@@ -98,7 +98,8 @@ def claims_from_text(body: str, source_date: str | None = None, limit: int = MAX
     from .facts import Extractor, NoteText
 
     lines = _separate_lines(claim_bearing(body.split("\n")))
-    facts = Extractor().extract(NoteText("input", "", lines, 1, {}))
+    # the source's date lets the extractor tell the year its figures are about from one it looks back to
+    facts = Extractor().extract(NoteText("input", "", lines, 1, {"date": source_date} if source_date else {}))
     year = int(source_date[:4]) if source_date and re.match(r"(?:19|20)\d\d", source_date) else None
     by_sentence: dict[str, list] = {}
     for fact in facts:

@@ -946,9 +946,13 @@ class Extractor:
             if len(set(periods)) == 1:
                 return periods[0], "title"
         counts = Counter(_IN_YEAR.findall(note.text))
+        dated = note.fields.get("date")
+        dated = str(dated)[:4] if dated is not None and re.match(r"(?:19|20)\d\d", str(dated)) else None
         if counts:
             best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            if len(best) == 1 or best[0][1] > best[1][1]:
+            # a year more than one before the note's own date is one it looks back to ("at the last
+            # election, in 2021"), not the one its undated figures are about
+            if (len(best) == 1 or best[0][1] > best[1][1]) and not (dated and int(best[0][0]) < int(dated) - 1):
                 return best[0][0], "document"
         for key in ("date",):  # a note's publication date; `created` is when a curator wrote it
             value = note.fields.get(key)

@@ -280,7 +280,9 @@ def _clean_claim(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(".")
 
 
-def propose_claims(document: InputDocument, kind: str) -> list[ProposedClaim]:
+def propose_claims(document: InputDocument, kind: str, source_date: object = None) -> list[ProposedClaim]:
+    """Claims a source offers: those it lists, its hints, else its own strongest statements.
+    `source_date` is the date ingest found for it (a raw clipping's dateline) when its fields have none."""
     proposed: list[ProposedClaim] = []
     listed = document.fields.get("claims_extracted")
     if isinstance(listed, list):
@@ -313,7 +315,7 @@ def propose_claims(document: InputDocument, kind: str) -> list[ProposedClaim]:
     form = str(document.fields.get("format") or "").strip().lower()
     if not proposed and form not in RECORD_FORMATS:
         # no hints: the source's own strongest statements (raw text, or a front-mattered body)
-        date = str(document.fields.get("date") or "") or None
+        date = str(document.fields.get("date") or source_date or "") or None
         proposed.extend(
             ProposedClaim(c.title, c.evidence, c.description) for c in claims_from_text(document.body, date)
         )
@@ -647,7 +649,7 @@ def _ingest_one(config: Config, context: _Context, path: Path, result: IngestRes
             for p in context.proposals
         ]
     else:
-        proposed = propose_claims(document, document.kind)
+        proposed = propose_claims(document, document.kind, fields.get("date"))
     for claim in proposed:
         match = next((p for p, title in existing_claims.items() if same_claim(claim.title, title)), None)
         if match:

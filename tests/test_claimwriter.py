@@ -83,3 +83,14 @@ def test_what_a_source_says_is_so_now_gets_no_year_from_the_rest_of_it():
     found = titles(text, "2025-04-02")
     assert "The school now has 240 pupils on its roll" in found
     assert "The choir school has 18 teachers" in found  # present tense: not "in 2024"
+
+
+def test_a_claim_does_not_take_a_year_its_dated_source_looks_back_to():
+    from kb.claimwriter import claims_from_text
+
+    body = (
+        "Reds took 21 of the 40 seats in Thursday's vote, on a turnout of 38.5%.\n\n"
+        "At the last election, in 2021, turnout was 29%.\n"
+    )
+    titles = [c.title for c in claims_from_text(body, "2025-05-02")]
+    assert any(t.startswith("Reds took 21") and "2021" not in t for t in titles)
