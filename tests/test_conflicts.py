@@ -1279,3 +1279,27 @@ def test_a_year_a_dated_note_looks_back_to_is_not_its_figures_year(make_kb):
     kb = make_kb({"a.md": note("Dunmere votes", body, "2025-05-02")})
     first = next(n for n in normalise_facts(kb, extract_facts(kb)) if n.fact.text == "29.4%")
     assert first.when is not None and first.when.label != "2021"
+
+
+def test_a_part_of_a_whole_stated_after_it_with_an_owner():
+    assert _norm_of("Reds took 21 of the council's 40 seats.").part == "a part"
+    assert _norm_of("Reds won 21 out of 40 seats.").part == "a part"
+
+
+def test_two_notes_naming_each_others_main_name_are_about_the_same_things(make_kb):
+    files = {
+        "a.md": note(
+            "Tarn Energy completes Orrin Reef solar park",
+            "Tarn Energy completed the Orrin Reef solar park. The project cost €820 million.\n\n"
+            "Tarn Energy now runs 12 solar parks.",
+            "2025-06-02",
+        ),
+        "b.md": note(
+            "Orrin Reef switched on",
+            "The Orrin Reef park opened with 310 staff, developer Tarn Energy said.\n\n"
+            "Building the park cost €780 million.",
+            "2025-06-03",
+        ),
+    }
+    found = conflicts_of(make_kb, files)
+    assert len(found) == 1 and {s.value for s in found[0].sides} == {Decimal(820000000), Decimal(780000000)}

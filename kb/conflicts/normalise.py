@@ -685,6 +685,7 @@ class Normaliser:
             or ("a share" if _SHARE_AMOUNT.search(sentence[max(0, start - 90) : start]) else None)
             or ("a part" if _INCLUDING.search(sentence[max(0, start - 30) : start]) else None)
             or ("a part" if _OF_THE_WHOLE.match(sentence[:start]) else None)
+            or ("a part" if _PART_OF_NUMBER.match(sentence, end) else None)
             or _source_part(measure_text, sentence[clause_start:clause_end]),
             clause_words=clause_words,
             vintage=vintage,
@@ -1140,6 +1141,8 @@ _INCLUDING = re.compile(r"\b(?:including|of whom|of which|among them|among which
 _OF_THE_WHOLE = re.compile(
     r"^\W*of\s+(?:the|these|those|its|their|all)\b[^,;]{0,100},\s*(?:about\s+|some\s+)?[$£€]?$", re.I
 )
+# "32 of the council's 60 seats", "21 out of 40": a part of a whole stated right after it
+_PART_OF_NUMBER = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|its\s+|their\s+)?(?:[\w&.-]+['’]s?\s+)?[$£€]?\d")
 _SHARE_AMOUNT = re.compile(r"\d%\s+of\s+[^()%]{1,70}\(\s*[~≈]?\s*$")
 
 

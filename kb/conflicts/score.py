@@ -175,6 +175,15 @@ def decide(a: Norm, b: Norm) -> Decision:
                 d.reasons.append(
                     f"subjects differ ({a.subject} vs {b.subject}), but the other note names {stated.subject}"
                 )
+            elif (
+                a.subject_source == b.subject_source == "note"
+                and a.subject in b.note_names
+                and b.subject in a.note_names
+            ):
+                # each note's main name is named by the other: two notes about the same few things
+                # ("Skarn completes Halden Bank" and "Halden Bank switched on, developer Skarn said")
+                d.score += 1.0
+                d.reasons.append(f"subjects differ ({a.subject} vs {b.subject}), but both notes name both")
             else:
                 d.score -= 2.0
                 d.reasons.append(f"subjects differ ({a.subject} vs {b.subject})")
