@@ -146,12 +146,13 @@ class Norm:
         return "dated" if self.when is not None and self.when_source != "note date" else "undated"
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_name(name: str) -> str:
     """Possessives, punctuation, corporate endings and place aliases folded: "Germany's" -> germany,
     "the U.S." -> united states, "Ryanair Holdings plc" -> ryanair."""
     text = name.strip().strip("\"'“”").lower()
-    text = re.sub(r"(?:'s|’s|'|’)(?=\s|$)", "", text)  # "St Aldric's Hospital" and "St Aldric's" alike
-    text = re.sub(r"^the\s+", "", text)
+    text = _POSSESSIVES.sub("", text)  # "St Aldric's Hospital" and "St Aldric's" alike
+    text = _LEADING_THE.sub("", text)
     if text in PLACE_ALIASES:
         return PLACE_ALIASES[text]
     words = text.replace(",", " ").split()
@@ -160,6 +161,10 @@ def canonical_name(name: str) -> str:
     text = " ".join(words)
     return PLACE_ALIASES.get(text, text)
 
+
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_POSSESSIVES = re.compile(r"(?:'s|’s|'|’)(?=\s|$)")
+_LEADING_THE = re.compile(r"^the\s+")
 
 GENERIC_TAILS = frozenset(
     "inc corp co ltd plc llc group holdings labs lab protocol network finance dao foundation app ai "
@@ -868,10 +873,10 @@ class Normaliser:
             lead = surface.find(words[0])
             words = surface[lead:].split()[: len(surface[lead:].split())]
             words = [w for w in words if w in _name_words(surface)]
-            while words and re.sub(r"['’]s?$", "", words[0].lower()) in NOT_NAMES:
+            while words and _POSSESSIVE_END.sub("", words[0].lower()) in NOT_NAMES:
                 lead += len(words[0]) + 1
                 words.pop(0)
-            while words and re.sub(r"['’]s?$", "", words[-1].lower()) in NOT_NAMES:
+            while words and _POSSESSIVE_END.sub("", words[-1].lower()) in NOT_NAMES:
                 words.pop()
             if not words:
                 continue
