@@ -18,8 +18,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            bike-share scheme, a hospital's emergency department, a coffee chain);
 - `holdout5` benchmarks/conflicts-holdout5: labelled first, scored once (0 of 6), then tuned on (a
            science museum, an electricity grid, a meal-kit start-up);
-- `holdout6` benchmarks/conflicts-holdout6: written last, labelled first, scored once before any
-           change (an offshore wind farm, a city's tourism, a council election);
+- `holdout6` benchmarks/conflicts-holdout6: labelled first, scored once (1 of 6), then tuned on (an
+           offshore wind farm, a city's tourism, a council election);
+- `holdout7` benchmarks/conflicts-holdout7: written last, labelled first, scored once before any
+           change (a zoo, a rail freight operator, a language app);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -54,6 +56,7 @@ SETS = {
     "holdout4": HERE / "conflicts-holdout4",
     "holdout5": HERE / "conflicts-holdout5",
     "holdout6": HERE / "conflicts-holdout6",
+    "holdout7": HERE / "conflicts-holdout7",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
