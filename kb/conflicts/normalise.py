@@ -533,6 +533,14 @@ class Normaliser:
         )
         if "/" in unit:
             concept, confidence, measure_text = unit, 0.9, unit
+        elif (
+            unit
+            and unit not in _TIME_UNITS
+            and (concept is None or concept.startswith("~") or concept in _COUNT_CONCEPTS)
+        ):
+            # "carried 14.8 million tonnes", "moved 18.4 million tonnes of freight": passengers and
+            # visits are counted, not weighed; the unit is the measure the words do not name
+            concept, confidence, measure_text = unit, 0.85, unit
         window = _RATE_WINDOW.match(sentence, end, clause_end)
         if window:  # "$4K a month", "1.2 million per day", "$8K/month": a rate over that window
             modifiers = {*modifiers, _WINDOW_MODIFIER[window.group(1).lower()]}
@@ -573,6 +581,10 @@ class Normaliser:
             if re.search(r"\b(?:cut|lower|reduc|fell|down)", lead, re.I):
                 role, direction = "delta", "down"
 
+        if role == "level" and _COMPARED_WITH.search(sentence, max(0, start - 40), start):
+            # "18.4 million tonnes in 2024/25, compared with 17.1 million tonnes the year before": a
+            # base to compare with, of another period
+            role = "from"
         if _RANGE_BOUND.search(sentence, max(0, clause_start), start):
             # "the churn rate, ranging from 0% to 4.5%": the ends of a range (an axis, a band), not a level
             role = "bound"
@@ -1009,6 +1021,9 @@ _PART_VERB = re.compile(
     r"([A-Za-z][\w-]+)\s+(?:make|makes|made|making)\s+up$|([A-Za-z][\w-]+)\s+accounts?\s+for$", re.I
 )
 _DIGIT_RUN = re.compile(r"\d")
+_COMPARED_WITH = re.compile(
+    r"\b(?:compared\s+(?:with|to)|as\s+against|against|versus|vs\.?)\s+(?:about\s+|some\s+|roughly\s+)?[$£€]?$", re.I
+)
 _RANGE_BOUND = re.compile(r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b[^;.]{0,40}$", re.I)
 # units people write after a number, to a canonical symbol (no conversion between prefixes: "48.2 GW"
 # and "48,200 MW" do not meet, which misses a conflict rather than inventing one)
@@ -1029,6 +1044,12 @@ PHYSICAL_UNITS = {
     "minutes": "min", "minute": "min", "mins": "min", "hours": "h", "hour": "h", "hrs": "h", "days": "d",
     "weeks": "wk", "months": "mo", "years": "yr",
 }  # fmt: skip
+_TIME_UNITS = frozenset({"min", "h", "d", "wk", "mo", "yr"})
+# measures of things counted one by one: a number in tonnes or gigawatts is none of them
+_COUNT_CONCEPTS = frozenset(
+    "passenger visit user subscriber customer employee student patient death case beneficiary store fleet "
+    "charger download attendance shipment vehicle-sale launch".split()
+)
 _PER_UNIT = re.compile(r"\s*(?:per|/|a)\s*([A-Za-z]+)\b")
 _PER_WHAT = {
     "hectare": "ha", "ha": "ha", "acre": "acre", "person": "person", "capita": "person", "head": "person",

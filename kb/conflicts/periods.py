@@ -51,7 +51,13 @@ class When:
         return self.grain == other.grain and self.start == other.start and self.end == other.end
 
     def overlaps(self, other: When) -> bool:
-        return self.calendar == other.calendar and self.start <= other.end and other.start <= self.end
+        if self.calendar == other.calendar:
+            return self.start <= other.end and other.start <= self.end
+        if {self.calendar, other.calendar} == {"", "FY"}:
+            # a fiscal year's months are not known: FY2025 ends in 2025, so it holds months of 2024 or 2025
+            fiscal, plain = (self, other) if self.calendar == "FY" else (other, self)
+            return plain.start // 12 <= fiscal.end // 12 and fiscal.start // 12 - 1 <= plain.end // 12
+        return False
 
 
 def month_index(year: int, month: int) -> int:

@@ -223,9 +223,11 @@ def decide(a: Norm, b: Norm) -> Decision:
             if stated or not a.when.overlaps(b.when):
                 d.veto = f"different times ({a.when.label} vs {b.when.label})"
                 return d
-            if "document" in (a.when_source, b.when_source) and a.when.grain != b.when.grain:
+            point_stock = kind == "stock" and "point" in (a.when.grain, b.when.grain)
+            if "document" in (a.when_source, b.when_source) and a.when.grain != b.when.grain and not point_stock:
                 # "annual profit fell 16%" in a note about FY25 and "dropped 18% in H1 FY25": the
-                # note's year holds the half, but a figure of the year is not one of the half
+                # note's year holds the half, but a figure of the year is not one of the half (a stock
+                # "at 31 March 2025" is one of the fiscal year it ends, though)
                 d.score -= 2.0
                 d.reasons.append(f"a {a.when.grain} and a {b.when.grain}, one only from the note's year")
             else:
@@ -301,10 +303,11 @@ def decide(a: Norm, b: Norm) -> Decision:
         and b.verb not in _RECORDING_VERBS
         and a.concept == b.concept
         and a.concept not in _CONCEPT_KINDS  # a counted noun, not a vocabulary measure
+        and not a.unit  # tonnes moved or carried are tonnes
         and (_CONCEPT_OF.get((a.verb,)) is None or _CONCEPT_OF.get((a.verb,)) != _CONCEPT_OF.get((b.verb,)))
     ):
         # "completed 4,860 homes" and "permits were issued for 6,210 homes": the same noun, done differently
-        d.score -= 3.0
+        d.score -= 1.5
         d.reasons.append(f"{a.measure_text} {a.verb} vs {b.verb}")
 
     # the words around the numbers

@@ -94,7 +94,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "capacity": ("stock", "capacity installed installed-capacity gw-installed"),
     "addition": ("flow", "added addition new-capacity installation installed"),
     "generation": ("flow", "generation generated output produced production"),
-    "employee": ("stock", "employee staff worker headcount job workforce"),
+    "employee": ("stock", "employee staff worker headcount job workforce employ"),
     "population": ("stock", "population resident inhabitant"),
     "interest-rate": ("stock", "bank-rate interest-rate policy-rate base-rate fed-fund-rate cash-rate"),
     "inflation": ("flow", "inflation cpi consumer-price-index consumer-prices-index headline-inflation"),
