@@ -20,8 +20,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            science museum, an electricity grid, a meal-kit start-up);
 - `holdout6` benchmarks/conflicts-holdout6: labelled first, scored once (1 of 6), then tuned on (an
            offshore wind farm, a city's tourism, a council election);
-- `holdout7` benchmarks/conflicts-holdout7: written last, labelled first, scored once before any
-           change (a zoo, a rail freight operator, a language app);
+- `holdout7` benchmarks/conflicts-holdout7: labelled first, scored once (2 of 6), then tuned on (a
+           zoo, a rail freight operator, a language app);
+- `holdout8` benchmarks/conflicts-holdout8: written last, labelled first, scored once before any
+           change (a regional airport, a book publisher, a national park);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -57,6 +59,7 @@ SETS = {
     "holdout5": HERE / "conflicts-holdout5",
     "holdout6": HERE / "conflicts-holdout6",
     "holdout7": HERE / "conflicts-holdout7",
+    "holdout8": HERE / "conflicts-holdout8",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
