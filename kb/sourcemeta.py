@@ -146,8 +146,11 @@ def _breadcrumb(line: str) -> bool:
     return len(parts) >= 3 and all(1 <= len(part.split()) <= 4 for part in parts)
 
 
+_CRUMB_OR_HYPHEN = re.compile(r"\s+[—–|•·»>/-]\s+")
+
+
 def _masthead_and_section(line: str) -> bool:
-    parts = _CRUMB.split(line)
+    parts = _CRUMB_OR_HYPHEN.split(line)
     return len(parts) == 2 and all(1 <= len(part.split()) <= 4 and part[:1].isupper() for part in parts)
 
 

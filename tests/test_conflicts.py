@@ -1327,3 +1327,18 @@ def test_holdout7_readings_tonnes_a_comparison_base_and_a_point_in_a_fiscal_year
     point = When("point", month_index(2025, 3), month_index(2025, 3), "", "as of 2025-03-31")
     assert point.overlaps(fiscal_when(2025)) and not point.overlaps(fiscal_when(2027))
     assert _norm_of("The firm employed 2,950 people.").concept == "employee"
+
+
+def test_holdout8_readings_a_verb_measure_meets_its_counted_noun_and_a_phrase_ends_in_it(make_kb):
+    from kb.sourcemeta import _headline
+
+    files = {
+        "a.md": note("Corrie Moor park report 2024", "Corrie Moor park employs 58 rangers in 2024."),
+        "b.md": note("Corrie Moor busier", "Corrie Moor park, whose 85 rangers patrol the hills, was busy in 2024."),
+    }
+    found = conflicts_of(make_kb, files)
+    assert len(found) == 1 and {s.value for s in found[0].sides} == {Decimal(58), Decimal(85)}
+    assert _measure_of("There were 41,300 aircraft movements.") == "flight"
+    assert _headline(["Tern Coast Business Journal - Travel", "", "Tern airport breaks its record"], None) == (
+        "Tern airport breaks its record"
+    )

@@ -40,6 +40,28 @@ def block_key(norm: Norm) -> tuple | None:
     )
 
 
+def counted_key(norm: Norm, key: tuple) -> tuple | None:
+    """A second block for a figure whose verb names the measure and whose noun names what it
+    counts: "employs 64 rangers" (employees) also meets "whose 46 rangers patrol" (rangers)."""
+    counted = norm.counted
+    if not counted or counted == norm.concept or norm.concept is None or norm.concept.startswith("~"):
+        return None
+    verb = norm.measure_text
+    if (
+        norm.concept_confidence < 1.0
+        or " " in verb
+        or not verb.endswith(("s", "ed"))  # a verb that names the measure: "employs", "carried"
+        or verb.startswith(counted[:4])
+        or len(counted) < 5
+        or counted in _GENERIC_COUNTED
+    ):
+        return None
+    return (key[0], key[1], counted, key[3])
+
+
+_GENERIC_COUNTED = frozenset({"token", "unit", "item", "thing", "share", "person", "people", "time", "project"})
+
+
 def _subject_keys(subject: str | None) -> tuple[str, ...]:
     """Subjects meet by their first word, so "inside out" meets "inside out 2", and by their last two,
     so "shared savings program" meets "medicare shared savings program"; the score decides."""
@@ -80,6 +102,9 @@ def candidate_pairs(norms: list[Norm], focused: list[bool] | None = None) -> Ite
         key = block_key(norm)
         if key is not None:
             blocks[key].append(index)
+            counted = counted_key(norm, key)
+            if counted is not None:
+                blocks[counted].append(index)
     seen: set[tuple[int, int]] = set()
     for key in sorted(blocks, key=lambda k: tuple(map(str, k))):
         members = blocks[key]

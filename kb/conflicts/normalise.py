@@ -810,7 +810,12 @@ class Normaliser:
                     concept = _PHRASES.get(key) or (self._learned_form(key[0]) if size == 1 else None)
                     if concept is None:
                         continue
-                    if counted and (side == "after" or not _LEADS_TO_NUMBER.issuperset(lemmas[i + size :])):
+                    if (
+                        counted
+                        and (side == "after" or not _LEADS_TO_NUMBER.issuperset(lemmas[i + size :]))
+                        # "58,200 aircraft movements": a phrase that ends in the counted noun is its name
+                        and not (side == "after" and size > 1 and key[-1] == lemma(counted))
+                    ):
                         # "312 stations served riders", "10.3 million beneficiaries across nearly 480
                         # ACOs": the number counts its own noun; only a word leading straight to it
                         # ("delivered 186.6 million handsets", "sales of 5,000 cars") names the measure

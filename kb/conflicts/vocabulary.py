@@ -120,6 +120,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "visit": ("flow", "visit visitor view stream footfall visitor-number attract attracted welcomed draw"),
     "churn": ("flow", "churn churn-rate attrition cancellation"),
     "turnout": ("event", "turnout voter-turnout"),
+    "flight": ("flow", "flight aircraft-movement air-traffic-movement"),
     "seat": ("stock", "seat"),
     "stay": ("flow", "overnight-stay stay night guest-night bed-night"),
     "demand": ("flow", "demand peak-demand electricity-demand power-demand load"),
