@@ -22,8 +22,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            offshore wind farm, a city's tourism, a council election);
 - `holdout7` benchmarks/conflicts-holdout7: labelled first, scored once (2 of 6), then tuned on (a
            zoo, a rail freight operator, a language app);
-- `holdout8` benchmarks/conflicts-holdout8: written last, labelled first, scored once before any
-           change (a regional airport, a book publisher, a national park);
+- `holdout8` benchmarks/conflicts-holdout8: labelled first, scored once (4 of 6), then tuned on (a
+           regional airport, a book publisher, a national park);
+- `holdout9` benchmarks/conflicts-holdout9: written last, labelled first, scored once before any
+           change (a water company, a folk festival, a doctors' practice);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -60,6 +62,7 @@ SETS = {
     "holdout6": HERE / "conflicts-holdout6",
     "holdout7": HERE / "conflicts-holdout7",
     "holdout8": HERE / "conflicts-holdout8",
+    "holdout9": HERE / "conflicts-holdout9",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
