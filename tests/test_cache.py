@@ -243,3 +243,19 @@ def test_a_normalisation_log_notices_when_an_answer_it_relied_on_changes(tmp_pat
     next_run = Normaliser(index)
     next_run.learn_short_forms([fact.sentence for fact in facts])
     assert not next_run.still_answers(log)
+
+
+def test_cached_answers_are_keyed_by_the_code_that_made_them(tmp_path):
+    import types
+
+    from kb.codeversion import code_version
+
+    first, second = tmp_path / "a.py", tmp_path / "b.py"
+    first.write_text("X = 1\n", encoding="utf-8")
+    second.write_text("X = 2\n", encoding="utf-8")
+    module_a = types.SimpleNamespace(__file__=str(first), __name__="a")
+    module_b = types.SimpleNamespace(__file__=str(second), __name__="b")
+    assert code_version(module_a) == code_version(module_a)
+    assert code_version(module_a) != code_version(module_b)
+    frozen = types.SimpleNamespace(__file__=None, __name__="frozen")  # no source: its name still counts
+    assert code_version(frozen) != code_version(types.SimpleNamespace(__file__=None, __name__="other"))
