@@ -1342,3 +1342,9 @@ def test_holdout8_readings_a_verb_measure_meets_its_counted_noun_and_a_phrase_en
     assert _headline(["Tern Coast Business Journal - Travel", "", "Tern airport breaks its record"], None) == (
         "Tern airport breaks its record"
     )
+
+
+def test_money_a_verb_of_earning_names_is_revenue():
+    assert _norm_of("Stallholders took an estimated £2.9 million during the fair.").concept == "revenue"
+    assert _norm_of("The fair brought in £3.1 million.").concept == "revenue"
+    assert _norm_of("Blues took 14 seats.").concept != "revenue"

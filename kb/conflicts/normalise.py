@@ -531,6 +531,10 @@ class Normaliser:
         concept, confidence, modifiers, measure_text = self._measure(
             fact, sentence, clause, before_tokens, after_tokens
         )
+        if fact.unit in _MONEY_UNITS and lemma(measure_text.split()[0] if measure_text else "") in _EARNING_VERBS:
+            # "businesses took £3.6 million", "the week brought in £6.3 million", "generated $1.15M":
+            # money a verb of earning names is revenue ("took 32 seats" and "generated 4 TWh" are not)
+            concept, confidence = "revenue", 0.85
         if "/" in unit:
             concept, confidence, measure_text = unit, 0.9, unit
         elif (
@@ -1049,6 +1053,10 @@ PHYSICAL_UNITS = {
     "minutes": "min", "minute": "min", "mins": "min", "hours": "h", "hour": "h", "hrs": "h", "days": "d",
     "weeks": "wk", "months": "mo", "years": "yr",
 }  # fmt: skip
+_MONEY_UNITS = frozenset({"USD", "EUR", "GBP", "JPY"})
+_EARNING_VERBS = frozenset(
+    lemma(w) for w in "took take takes taking brought bring brings generated generates earned earns".split()
+)
 _TIME_UNITS = frozenset({"min", "h", "d", "wk", "mo", "yr"})
 # measures of things counted one by one: a number in tonnes or gigawatts is none of them
 _COUNT_CONCEPTS = frozenset(
