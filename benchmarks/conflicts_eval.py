@@ -24,8 +24,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            zoo, a rail freight operator, a language app);
 - `holdout8` benchmarks/conflicts-holdout8: labelled first, scored once (4 of 6), then tuned on (a
            regional airport, a book publisher, a national park);
-- `holdout9` benchmarks/conflicts-holdout9: written last, labelled first, scored once before any
-           change (a water company, a folk festival, a doctors' practice);
+- `holdout9` benchmarks/conflicts-holdout9: labelled first, scored once (3 of 5), then looked at (a
+           water company, a folk festival, a doctors' practice);
+- `holdout10` benchmarks/conflicts-holdout10: written last, labelled first, scored once before any
+           change (a dairy co-operative, a biotech's rounds in an entity note, a marathon);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -63,6 +65,7 @@ SETS = {
     "holdout7": HERE / "conflicts-holdout7",
     "holdout8": HERE / "conflicts-holdout8",
     "holdout9": HERE / "conflicts-holdout9",
+    "holdout10": HERE / "conflicts-holdout10",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
