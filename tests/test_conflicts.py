@@ -1348,3 +1348,8 @@ def test_money_a_verb_of_earning_names_is_revenue():
     assert _norm_of("Stallholders took an estimated £2.9 million during the fair.").concept == "revenue"
     assert _norm_of("The fair brought in £3.1 million.").concept == "revenue"
     assert _norm_of("Blues took 14 seats.").concept != "revenue"
+
+
+def test_holdout10_readings_a_funding_round_is_no_name_and_an_as_of_date_no_part():
+    assert _norm_of("- **2025-03** — Series C: raised $41M, led by Orrin Capital.").subject != "series"
+    assert _norm_of("Raised: $86M (as of 2025-03-12).").part is None

@@ -495,7 +495,7 @@ class Normaliser:
             return None
         if label == "part":
             return "a part"  # "1,510 of the 3,900 bikes", as "of which 1,150 are e-bikes"
-        words = _WORD.findall(_TIME_WORDS.sub(" ", label))
+        words = _WORD.findall(_TIME_WORDS.sub(" ", _AS_OF_WORDS.sub(" ", label)))
         if all(lemma(w) in NOT_MEASURES or self._concept_of_words([lemma(w)]) for w in words):
             return None
         return label
@@ -1057,6 +1057,7 @@ _MONEY_UNITS = frozenset({"USD", "EUR", "GBP", "JPY"})
 _EARNING_VERBS = frozenset(
     lemma(w) for w in "took take takes taking brought bring brings generated generates earned earns".split()
 )
+_AS_OF_WORDS = re.compile(r"\b(?:as\s+(?:of|at)|at|on|by)\b", re.I)  # "(as of 2025-03-12)": a date, no part
 _TIME_UNITS = frozenset({"min", "h", "d", "wk", "mo", "yr"})
 # measures of things counted one by one: a number in tonnes or gigawatts is none of them
 _COUNT_CONCEPTS = frozenset(

@@ -247,7 +247,8 @@ CORPORATE_SUFFIXES = frozenset(
 NOT_NAMES = frozenset(
     """the a an in on at by for of and or but as if it its this that these those there their they we
     our he she his her i you my your from to with after before during while when where which who what how
-    why is are was were does do did can will should total global worldwide overall all some most many few more
+    why is are was were does do did can will should series round seed pre-seed total global worldwide overall all
+    some most many few more
     less other others both each every
     january february march april may june july august september october november december jan feb mar apr
     jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today yesterday
