@@ -26,8 +26,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            regional airport, a book publisher, a national park);
 - `holdout9` benchmarks/conflicts-holdout9: labelled first, scored once (3 of 5), then looked at (a
            water company, a folk festival, a doctors' practice);
-- `holdout10` benchmarks/conflicts-holdout10: written last, labelled first, scored once before any
-           change (a dairy co-operative, a biotech's rounds in an entity note, a marathon);
+- `holdout10` benchmarks/conflicts-holdout10: labelled first, scored once (2 of 4), then tuned on (a
+           dairy co-operative, a biotech's rounds in an entity note, a marathon);
+- `holdout11` benchmarks/conflicts-holdout11: written last, labelled first, scored once before any
+           change (a cinema chain, a council's recycling, a fishing port);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -66,6 +68,7 @@ SETS = {
     "holdout8": HERE / "conflicts-holdout8",
     "holdout9": HERE / "conflicts-holdout9",
     "holdout10": HERE / "conflicts-holdout10",
+    "holdout11": HERE / "conflicts-holdout11",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
