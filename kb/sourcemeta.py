@@ -146,7 +146,7 @@ def _breadcrumb(line: str) -> bool:
     return len(parts) >= 3 and all(1 <= len(part.split()) <= 4 for part in parts)
 
 
-_CRUMB_OR_HYPHEN = re.compile(r"\s+[—–|•·»>/-]\s+")
+_CRUMB_OR_HYPHEN = re.compile(r"\s+(?:[—–|•·»>/-]|>>|::)\s+")
 
 
 def _masthead_and_section(line: str) -> bool:

@@ -1353,3 +1353,16 @@ def test_money_a_verb_of_earning_names_is_revenue():
 def test_holdout10_readings_a_funding_round_is_no_name_and_an_as_of_date_no_part():
     assert _norm_of("- **2025-03** — Series C: raised $41M, led by Orrin Capital.").subject != "series"
     assert _norm_of("Raised: $86M (as of 2025-03-12).").part is None
+
+
+def test_holdout11_readings_admissions_boats_and_a_shared_label(make_kb):
+    from kb.sourcemeta import _headline
+
+    assert _measure_of("The chain sold 9.2 million admissions in 2024.") == "attendance"
+    assert _measure_of("The fleet is down to 38 boats.") == "fleet"
+    assert _headline(["Quay Trade Daily >> Ports", "", "Quay traffic rises"], None) == "Quay traffic rises"
+    files = {
+        "a.md": note("Ostley council report 2024", "Litter-picking callouts fell to 1,340 in 2024."),
+        "b.md": note("Ostley cleaner", "Litter-picking callouts dropped to 1,430 in 2024."),
+    }
+    assert len(conflicts_of(make_kb, files)) == 1

@@ -146,6 +146,11 @@ def decide(a: Norm, b: Norm) -> Decision:
     confidence = min(a.concept_confidence, b.concept_confidence)
     d.score += 2.0 * confidence
     d.reasons.append(f"measure {a.concept} ({confidence:.1f})")
+    if a.part and a.part == b.part and a.part not in ("a part", "a share", "part"):
+        # "Fly-tipping incidents fell to 1,920" and "Fly-tipping incidents dropped to 2,190": the same
+        # named thing, however weakly its measure was read
+        d.score += 1.0
+        d.reasons.append(f"both of {a.part}")
 
     # subject
     explicit = {"clause", "sentence"}
