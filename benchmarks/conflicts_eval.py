@@ -28,8 +28,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            water company, a folk festival, a doctors' practice);
 - `holdout10` benchmarks/conflicts-holdout10: labelled first, scored once (2 of 4), then tuned on (a
            dairy co-operative, a biotech's rounds in an entity note, a marathon);
-- `holdout11` benchmarks/conflicts-holdout11: written last, labelled first, scored once before any
-           change (a cinema chain, a council's recycling, a fishing port);
+- `holdout11` benchmarks/conflicts-holdout11: labelled first, scored once (1 of 6), then tuned on (a
+           cinema chain, a council's recycling, a fishing port);
+- `holdout12` benchmarks/conflicts-holdout12: written last, labelled first, scored once, not tuned
+           on (a leisure trust's pools, coffee exports, a telecom operator);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -69,6 +71,7 @@ SETS = {
     "holdout9": HERE / "conflicts-holdout9",
     "holdout10": HERE / "conflicts-holdout10",
     "holdout11": HERE / "conflicts-holdout11",
+    "holdout12": HERE / "conflicts-holdout12",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
