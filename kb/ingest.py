@@ -144,6 +144,9 @@ def read_input(data: bytes) -> InputDocument:
 # ---------------------------------------------------------------------------- names
 
 
+_RESERVED_NAME = re.compile(r"(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])", re.I)
+
+
 def safe_file_name(title: str, suffix: str = ".md", limit: int = MAX_NAME_BYTES) -> str:
     """A file name for a title: no path separators, `..`, control characters or NUL; at most 255 bytes."""
     name = unicodedata.normalize("NFC", title)
@@ -160,6 +163,8 @@ def safe_file_name(title: str, suffix: str = ".md", limit: int = MAX_NAME_BYTES)
     name = re.sub(r"\s+", " ", name).strip(" .-")
     if not name:
         name = "untitled"
+    if _RESERVED_NAME.fullmatch(name.split(".")[0].strip()):
+        name += " (note)"  # "NUL", "LPT1": names Windows keeps for devices; a clone there would fail
     if len((name + suffix).encode("utf-8")) > limit:
         digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
         budget = limit - len(suffix.encode("utf-8")) - 9

@@ -163,6 +163,9 @@ def test_hostile_titles_stay_inside_the_kb(kb_root, tmp_path):
     assert safe_file_name("<0.5% survival") == "under 0.5% survival.md"
     assert safe_file_name(">= 90% of ferries run late") == "at least 90% of ferries run late.md"
     assert "\x00" not in safe_file_name("a\x00b")
+    # names Windows keeps for devices are never a note's whole name
+    assert safe_file_name("NUL") == "NUL (note).md" and safe_file_name("lpt1") == "lpt1 (note).md"
+    assert safe_file_name("Consoles sold 4 million") == "Consoles sold 4 million.md"
 
 
 def test_nul_bytes_and_non_utf8_input(kb_root, tmp_path):
