@@ -249,3 +249,23 @@ def test_odd_files_and_hostile_front_matter_are_problems_not_hangs_or_crashes(tm
          str(root / "sources" / "pipe.md"), "--dry-run"], capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert run.returncode == 1 and run.stdout.count("not a regular file") == 2
+
+
+def test_a_killed_runs_temporary_files_are_swept_and_nothing_else(tmp_path):
+    import os
+    import time
+
+    from kb import atomic
+
+    stale = tmp_path / ".kb-abc12345.tmp"
+    fresh = tmp_path / ".kb-def67890.tmp"
+    other = tmp_path / ".kb-notes.tmp"  # not a name kb's writer makes
+    for path in (stale, fresh, other):
+        path.write_text("half a note", encoding="utf-8")
+    old = time.time() - 2 * atomic.STALE_AFTER
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    atomic._swept.discard(str(tmp_path))
+    atomic.atomic_write(tmp_path / "note.md", b"# note\n")
+    assert not stale.exists() and fresh.exists() and other.exists()
+    assert (tmp_path / "note.md").read_bytes() == b"# note\n"
