@@ -59,12 +59,12 @@ def code_version() -> str:
 
 def kb_state(config: Config, cache, label: str, options: object = ()) -> tuple[str, Inventory]:
     """A key for "this answer, on exactly these files": every note's and attachment's path, size and
-    modification time, the settings and the cache's fingerprint. An unchanged KB gives the same key,
+    change stamp (mtime, ctime, inode), the settings and the cache's fingerprint. An unchanged KB gives the same key,
     so a remembered answer is returned without reading a note."""
     import hashlib
     import os
 
-    from .loader import discover
+    from .loader import change_stamp, discover
 
     inventory = discover(config)
     digest = hashlib.sha1(repr((label, options, cache.fingerprint, code_version())).encode())
@@ -73,7 +73,7 @@ def kb_state(config: Config, cache, label: str, options: object = ()) -> tuple[s
     for relpath in inventory.note_paths + inventory.attachment_paths + [config.conflict_resolutions, "kb.toml"]:
         try:
             stat = os.stat(os.path.join(root, relpath))
-            stats.append(f"{relpath}\0{stat.st_size}\0{stat.st_mtime_ns}")
+            stats.append(f"{relpath}\0{stat.st_size}\0{change_stamp(stat)}")
         except OSError:
             stats.append(f"{relpath}\0-")
     digest.update("\n".join(stats).encode())

@@ -6,6 +6,7 @@ notes are loaded as far as they can be, with problems saying what was wrong.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import pickle
@@ -153,10 +154,18 @@ def _from_cache(config: Config, relpath: str, cache) -> tuple[bool, Note | None]
         except OSError:
             return None
 
-    cached, _ = cache.note(relpath, stat.st_size, stat.st_mtime_ns, read_bytes)
+    cached, _ = cache.note(relpath, stat.st_size, change_stamp(stat), read_bytes)
     if cached is None:
         return False, None
     return True, (cached if cached != "generated" else None)
+
+
+def change_stamp(stat) -> int:
+    """A file's mtime, ctime and inode as one number, what the cache compares with the size: a note
+    edited and its mtime set back with the same size still differs by its ctime, which no tool sets
+    back (`touch -d` and `git checkout` change only what they change; the content hash decides then)."""
+    packed = f"{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}".encode()
+    return int.from_bytes(hashlib.blake2b(packed, digest_size=7).digest(), "big")
 
 
 def _parse_and_store(config: Config, relpath: str, cache) -> Note | None:
@@ -197,15 +206,15 @@ def _read_and_parse(config: Config, relpath: str) -> tuple[Note | None, bytes | 
             config.type_for_path(relpath),
             problems=problems,
             size=stat.st_size,
-            mtime_ns=stat.st_mtime_ns,
+            mtime_ns=change_stamp(stat),
             readable=False,
         )
-        return note, data, stat.st_size, stat.st_mtime_ns
+        return note, data, stat.st_size, change_stamp(stat)
     text = _decode(data, relpath, problems)
     if is_generated(text):
-        return None, data, stat.st_size, stat.st_mtime_ns
-    note = parse_note(config, relpath, text, problems, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-    return note, data, stat.st_size, stat.st_mtime_ns
+        return None, data, stat.st_size, change_stamp(stat)
+    note = parse_note(config, relpath, text, problems, size=stat.st_size, mtime_ns=change_stamp(stat))
+    return note, data, stat.st_size, change_stamp(stat)
 
 
 def parse_note(

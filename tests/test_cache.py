@@ -259,3 +259,15 @@ def test_cached_answers_are_keyed_by_the_code_that_made_them(tmp_path):
     assert code_version(module_a) != code_version(module_b)
     frozen = types.SimpleNamespace(__file__=None, __name__="frozen")  # no source: its name still counts
     assert code_version(frozen) != code_version(types.SimpleNamespace(__file__=None, __name__="other"))
+
+
+def test_an_edit_with_its_mtime_set_back_and_the_same_size_is_seen(root):
+    outputs(root)
+    path = root / "b.md"
+    before = os.stat(path)
+    edited = FILES["b.md"].replace("$4.5 billion", "$4.2 billion")  # same size
+    assert len(edited) == len(FILES["b.md"])
+    path.write_text(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the mtime set back
+    _, conflicts = outputs(root)
+    assert conflicts["conflicts"] == []
