@@ -13,6 +13,7 @@ Writes are atomic, under a KB-wide lock, only inside the KB, and touch only the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
 import hashlib
@@ -481,7 +482,8 @@ def ingest(
     is the domain of sources that state none; without it, the KB domain their words match best."""
     today = today or datetime.date.today().isoformat()
     report = IngestReport([])
-    with kb_lock(config.root):
+    # a dry run writes nothing, not even the lock file
+    with contextlib.nullcontext() if dry_run else kb_lock(config.root):
         kb = load_kb(config)
         context = _Context(kb, Registry.of(kb), domain, dry_run=dry_run)
         if claims_file is not None:

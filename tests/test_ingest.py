@@ -202,8 +202,8 @@ def test_dry_run_shows_a_diff_and_writes_nothing(kb_root, tmp_path):
     report = run(kb_root, write(tmp_path / "grid.md", SOURCE), dry_run=True)
     assert report.results[0].action == "created"
     assert "+status: processed" in "".join(report.diffs)
-    after = sorted(p.relative_to(kb_root) for p in kb_root.rglob("*") if ".kb" not in p.parts)
-    assert after == [p for p in before if ".kb" not in p.parts]
+    after = sorted(p.relative_to(kb_root) for p in kb_root.rglob("*"))
+    assert after == before  # not even .kb/write.lock
 
 
 def test_interrupted_write_leaves_the_old_note_intact(kb_root, monkeypatch):
