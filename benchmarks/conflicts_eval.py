@@ -30,8 +30,10 @@ set and every command runs as a user would run it, in a subprocess. Sets:
            dairy co-operative, a biotech's rounds in an entity note, a marathon);
 - `holdout11` benchmarks/conflicts-holdout11: labelled first, scored once (1 of 6), then tuned on (a
            cinema chain, a council's recycling, a fishing port);
-- `holdout12` benchmarks/conflicts-holdout12: written last, labelled first, scored once, not tuned
-           on (a leisure trust's pools, coffee exports, a telecom operator);
+- `holdout12` benchmarks/conflicts-holdout12: labelled first, scored once, not tuned on (a leisure
+           trust's pools, coffee exports, a telecom operator);
+- `holdout13` benchmarks/conflicts-holdout13: written last, labelled first, scored once, not tuned
+           on (a ferry operator, a bakery chain, a city's libraries);
 - `dev`    ../shared/datasets/conflicts-dev (skipped when absent);
 - `seeds`  ../shared/seeds (skipped when absent);
 - `teleo`  ../shared/corpora/teleo-codex as it is, scored against benchmarks/conflicts-teleo: the
@@ -72,6 +74,7 @@ SETS = {
     "holdout10": HERE / "conflicts-holdout10",
     "holdout11": HERE / "conflicts-holdout11",
     "holdout12": HERE / "conflicts-holdout12",
+    "holdout13": HERE / "conflicts-holdout13",
     "dev": SHARED / "datasets" / "conflicts-dev",
     "seeds": SHARED / "seeds",
 }
