@@ -7,6 +7,7 @@ a test keeps the two in step.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 ERROR = "error"
@@ -72,9 +73,20 @@ class Problem:
         return "{}: {}{}".format(*self.render_parts())
 
     def render_parts(self) -> tuple[str, str, str]:
-        """(location, severity, the rest): the text line in pieces a terminal can colour."""
-        where = f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
-        return where, self.severity, f"[{self.code}] {self.message}"
+        """(location, severity, the rest): the text line in pieces a terminal can colour. Control
+        characters in a file name or a message are shown escaped: a newline would split the
+        `path:line:` line, an escape sequence would reach the terminal."""
+        path = printable(self.path)
+        where = f"{path}:{self.line}:{self.column}" if self.column else f"{path}:{self.line}"
+        return where, self.severity, f"[{self.code}] {printable(self.message)}"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes ("a\\nb.md", "\\x1b[31m")."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text) if text else text
 
 
 def sort_problems(problems) -> list[Problem]:

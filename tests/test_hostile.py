@@ -269,3 +269,16 @@ def test_a_killed_runs_temporary_files_are_swept_and_nothing_else(tmp_path):
     atomic.atomic_write(tmp_path / "note.md", b"# note\n")
     assert not stale.exists() and fresh.exists() and other.exists()
     assert (tmp_path / "note.md").read_bytes() == b"# note\n"
+
+
+def test_control_characters_in_a_file_name_are_shown_escaped(tmp_path):
+    from typer.testing import CliRunner
+
+    from kb.cli import app
+
+    (tmp_path / "a\nb.md").write_text("Links to [[missing]].\n", encoding="utf-8")
+    (tmp_path / "c\x1b[31mred.md").write_text("Links to [[gone]].\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--kb", str(tmp_path), "--no-cache"])
+    assert "a\\nb.md:1:10: error[broken-link]" in result.stdout
+    assert "c\\x1b[31mred.md:1:10:" in result.stdout
+    assert "\x1b" not in result.stdout and all(line.count(":") >= 2 for line in result.stdout.splitlines()[:4])
