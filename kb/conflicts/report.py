@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from ..facts import Fact, _number
 from ..model import KnowledgeBase
+from ..problems import printable
 
 HARD = "hard"
 UNIT = "unit"
@@ -228,7 +229,8 @@ def render_text(report: ConflictReport, include_info: bool = False, footer: bool
         for side in conflict.sides:
             for fact in side.facts:
                 quote = fact.sentence if len(fact.sentence) <= 140 else fact.sentence[:139] + "…"
-                lines.append(f"  {value_text(side, fact):>22}  {fact.path}:{fact.line}  {fact.text!r}  “{quote}”")
+                where = f"{printable(fact.path)}:{fact.line}"
+                lines.append(f"  {value_text(side, fact):>22}  {where}  {fact.text!r}  “{printable(quote)}”")
         lines.append(f"  why: {conflict.why}")
         lines.append(f'  id: {conflict.id} (record a decision with: kb conflicts --resolve {conflict.id} --reason "…")')
         lines.append("")
