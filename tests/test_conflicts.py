@@ -5,6 +5,7 @@ import json
 from collections import Counter
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -325,6 +326,28 @@ def test_teleo_cards_are_few_and_distinct(teleo):
     assert len(ids) == len(set(ids))
     # regression guard: 15 cards on 2026-12-02 (the README's "How well it does" says what a hand-read found)
     assert len(report.conflicts) <= 30
+    # benchmarks/conflicts-teleo: what was found by 2026-12-03 stays found, and no labelled trap trips
+    gold = json.loads((Path(__file__).parent.parent / "benchmarks" / "conflicts-teleo" / "gold.json").read_text())
+
+    def separated(card, a, b) -> bool:
+        def sides_of(facts):
+            return {
+                i
+                for i, side in enumerate(card.sides)
+                for fact in side.facts
+                for path, value in facts
+                if fact.path == path and float(side.value) == float(value)
+            }
+
+        left = sides_of(a)
+        return any(i != j for i in left for j in sides_of(b))
+
+    found = {g["id"][:2] for g in gold["conflicts"] if any(separated(c, g["a"], g["b"]) for c in report.conflicts)}
+    assert {"T1", "T4"} <= found
+    tripped = [
+        n["id"] for n in gold["non_conflicts"] if any(separated(c, [n["a"]], [n["b"]]) for c in report.conflicts)
+    ]
+    assert tripped == []
 
 
 def test_same_number_in_a_currency_and_a_token_is_a_unit_conflict(make_kb):
