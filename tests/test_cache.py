@@ -271,3 +271,15 @@ def test_an_edit_with_its_mtime_set_back_and_the_same_size_is_seen(root):
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the mtime set back
     _, conflicts = outputs(root)
     assert conflicts["conflicts"] == []
+
+
+def test_what_the_kb_wide_learning_found_is_remembered_and_gives_the_same_cards(root):
+    from kb.conflicts import find_conflicts
+
+    cold = outputs(root)
+    kb = open_kb(root, use_cache=True)
+    assert any(key.startswith("learned:") for (key,) in kb.cache.db.execute("SELECT key FROM meta"))
+    warm_report = find_conflicts(kb)
+    kb.cache.close()
+    plain = outputs(root, "--no-cache")
+    assert cold == plain and len(warm_report.conflicts) == len(plain[1]["conflicts"])

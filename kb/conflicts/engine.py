@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import operator
 import pickle
 import re
@@ -218,6 +219,34 @@ def note_contexts(
     return contexts
 
 
+def _learn_remembered(kb: KnowledgeBase, normaliser: Normaliser, sentences: list[str]) -> None:
+    """`learn_short_forms` over every numeric sentence of the KB, or what it learned from the same
+    sentences and the same entity index last run (a KB-wide pass that a one-note edit mostly repeats)."""
+    cache = kb.cache
+    if cache is None:
+        normaliser.learn_short_forms(sentences)
+        return
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr(sorted(normaliser.index.names.items())).encode("utf-8"))
+    for sentence in sentences:
+        digest.update(sentence.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    key = f"learned:{NORMS_VERSION}:{digest.hexdigest()}"
+    remembered = cache.memo(key)
+    if remembered is not None:
+        try:
+            state = json.loads(remembered)
+            shapes = {"lower": dict, "caps": dict, "learned": dict, "aliases": list}
+            if all(isinstance(state.get(key), shape) for key, shape in shapes.items()):
+                normaliser.restore_learned(state)
+                return
+        except (ValueError, AttributeError):  # an unreadable answer is learned again
+            pass
+    added = normaliser.learn_short_forms(sentences)
+    state = normaliser.learned_state([list(pair) for pair in added])
+    cache.remember(key, json.dumps(state, ensure_ascii=False).encode("utf-8"))
+
+
 def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
     return normalise_facts_digest(kb, facts)[0]
 
@@ -227,7 +256,7 @@ def normalise_facts_digest(kb: KnowledgeBase, facts: list[Fact]) -> tuple[list[N
     stage("reading what the numbers measure")
     index = entity_index(kb)
     normaliser = Normaliser(index, kb.config.conflict_aliases)
-    normaliser.learn_short_forms(sorted({f.sentence for f in facts}))
+    _learn_remembered(kb, normaliser, sorted({f.sentence for f in facts}))
     body_names: dict[str, Counter] = {}
     contexts = note_contexts(kb, facts, index, normaliser.is_word, body_names, normaliser.written_in_lower_case)
     normaliser.learn_names(body_names.values())

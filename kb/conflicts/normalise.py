@@ -398,9 +398,28 @@ class Normaliser:
     def _is_canonical(self, name: str) -> bool:
         return self._asked("K", name, name in self._canonical_names())
 
-    def learn_short_forms(self, sentences) -> None:
+    def learned_state(self, aliases: list) -> dict:
+        """What `learn_short_forms` learned, as plain values (for the cache): replaying it with
+        `restore_learned` leaves the normaliser as learning did."""
+        return {
+            "lower": dict(self.lower_use),
+            "caps": dict(self.mid_caps),
+            "learned": dict(self.learned),
+            "aliases": aliases,
+        }
+
+    def restore_learned(self, state: dict) -> None:
+        self.lower_use.update(state["lower"])
+        self.mid_caps.update(state["caps"])
+        self.learned.update(state["learned"])
+        for canonical, short in state["aliases"]:
+            self.index.add(canonical, [short])
+
+    def learn_short_forms(self, sentences) -> list:
         """ "monthly active users (MAUs)": MAU means what "user" means, everywhere in the KB. And the
-        words the KB writes in lower case: a capitalised "Likes" or "Monthly" is a word, not a name."""
+        words the KB writes in lower case: a capitalised "Likes" or "Monthly" is a word, not a name.
+        Returns the (canonical, short form) pairs it added to the entity index, in order."""
+        added = []
         sentences = list(sentences)
         for sentence in sentences:
             for word in set(_LOWER_WORD.findall(sentence)):
@@ -424,7 +443,10 @@ class Normaliser:
                     # "the Medicare Shared Savings Program (MSSP)": MSSP names what the long form names
                     long = " ".join(_name_words(" ".join(tail)))
                     if long and canonical_name(short) not in self.index.names:
-                        self.index.add(self.index.resolve(long), [short])
+                        canonical = self.index.resolve(long)
+                        self.index.add(canonical, [short])
+                        added.append((canonical, short))
+        return added
 
     def written_in_lower_case(self, name: str) -> bool:
         """A one-word name the KB writes in lower case anywhere, and knows as no entity: at the start
