@@ -14,10 +14,10 @@ from collections.abc import Iterator
 
 from ..facts import TOKEN_UNITS
 from .normalise import Norm
+from .vocabulary import CURRENCIES, GENERIC_COUNTED
 
 UNIT_CLASS = {"bps": "pp"}
 MONEY = "money"
-CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY"})
 
 
 def dimension(unit: str) -> str:
@@ -53,13 +53,10 @@ def counted_key(norm: Norm, key: tuple) -> tuple | None:
         or not verb.endswith(("s", "ed"))  # a verb that names the measure: "employs", "carried"
         or verb.startswith(counted[:4])
         or len(counted) < 5
-        or counted in _GENERIC_COUNTED
+        or counted in GENERIC_COUNTED
     ):
         return None
     return (key[0], key[1], counted, key[3])
-
-
-_GENERIC_COUNTED = frozenset({"token", "unit", "item", "thing", "share", "person", "people", "time", "project"})
 
 
 def _subject_keys(subject: str | None) -> tuple[str, ...]:

@@ -22,9 +22,15 @@ from .vocabulary import (
     ATTRIBUTION_BEFORE,
     CHANGE_WORDS,
     CORPORATE_SUFFIXES,
+    COUNTED_ONE_BY_ONE,
+    CURRENCIES,
+    DURATION_UNITS,
+    EARNING_VERBS,
     MODIFIER_WORDS,
     NOT_MEASURES,
     NOT_NAMES,
+    PER_WHAT,
+    PHYSICAL_UNITS,
     PLACE_ALIASES,
     REPORTING_VERBS,
     WORLD_WORDS,
@@ -543,9 +549,9 @@ class Normaliser:
                 unit_end = written.end()
                 per = _PER_UNIT.match(sentence, unit_end)
                 per_word = per.group(1).lower() if per else ""
-                if per_word in PHYSICAL_UNITS or per_word in _PER_WHAT:
+                if per_word in PHYSICAL_UNITS or per_word in PER_WHAT:
                     # "17.9 tonnes per hectare": a rate, its own measure whatever words surround it
-                    unit = f"{unit}/{PHYSICAL_UNITS.get(per_word) or _PER_WHAT[per_word]}"
+                    unit = f"{unit}/{PHYSICAL_UNITS.get(per_word) or PER_WHAT[per_word]}"
                     unit_end = per.end()
                 after_tokens = [t for t in after_tokens if t[0] >= unit_end]
 
@@ -553,7 +559,7 @@ class Normaliser:
         concept, confidence, modifiers, measure_text = self._measure(
             fact, sentence, clause, before_tokens, after_tokens
         )
-        if fact.unit in _MONEY_UNITS and lemma(measure_text.split()[0] if measure_text else "") in _EARNING_VERBS:
+        if fact.unit in CURRENCIES and lemma(measure_text.split()[0] if measure_text else "") in EARNING_VERBS:
             # "businesses took £3.6 million", "the week brought in £6.3 million", "generated $1.15M":
             # money a verb of earning names is revenue ("took 32 seats" and "generated 4 TWh" are not)
             concept, confidence = "revenue", 0.85
@@ -561,8 +567,8 @@ class Normaliser:
             concept, confidence, measure_text = unit, 0.9, unit
         elif (
             unit
-            and unit not in _TIME_UNITS
-            and (concept is None or concept.startswith("~") or concept in _COUNT_CONCEPTS)
+            and unit not in DURATION_UNITS
+            and (concept is None or concept.startswith("~") or concept in COUNTED_ONE_BY_ONE)
         ):
             # "carried 14.8 million tonnes", "moved 18.4 million tonnes of freight": passengers and
             # visits are counted, not weighed; the unit is the measure the words do not name
@@ -1056,41 +1062,8 @@ _COMPARED_WITH = re.compile(
     r"\b(?:compared\s+(?:with|to)|as\s+against|against|versus|vs\.?)\s+(?:about\s+|some\s+|roughly\s+)?[$£€]?$", re.I
 )
 _RANGE_BOUND = re.compile(r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b[^;.]{0,40}$", re.I)
-# units people write after a number, to a canonical symbol (no conversion between prefixes: "48.2 GW"
-# and "48,200 MW" do not meet, which misses a conflict rather than inventing one)
-PHYSICAL_UNITS = {
-    "GW": "GW", "gw": "GW", "gigawatt": "GW", "gigawatts": "GW",
-    "MW": "MW", "mw": "MW", "megawatt": "MW", "megawatts": "MW",
-    "kW": "kW", "kw": "kW", "kilowatt": "kW", "kilowatts": "kW",
-    "TWh": "TWh", "twh": "TWh", "terawatt-hours": "TWh", "terawatt hours": "TWh",
-    "GWh": "GWh", "gwh": "GWh", "gigawatt-hours": "GWh", "gigawatt hours": "GWh",
-    "MWh": "MWh", "mwh": "MWh", "megawatt-hours": "MWh", "megawatt hours": "MWh",
-    "kWh": "kWh", "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh",
-    "Mt": "Mt", "mt": "Mt", "megatonnes": "Mt", "megatons": "Mt", "MtCO2": "MtCO2", "mtco2": "MtCO2",
-    "tonnes": "t", "tonne": "t", "tons": "t", "ton": "t", "kg": "kg", "kilograms": "kg", "kilos": "kg",
-    "km": "km", "kilometres": "km", "kilometers": "km", "miles": "mi", "mile": "mi",
-    "cm": "cm", "centimetres": "cm", "centimeters": "cm", "mm": "mm", "millimetres": "mm", "millimeters": "mm",
-    "metres": "m", "meters": "m", "litres": "L", "liters": "L", "gallons": "gal", "barrels": "bbl",
-    "hectares": "ha", "acres": "acre",
-    "minutes": "min", "minute": "min", "mins": "min", "hours": "h", "hour": "h", "hrs": "h", "days": "d",
-    "weeks": "wk", "months": "mo", "years": "yr",
-}  # fmt: skip
-_MONEY_UNITS = frozenset({"USD", "EUR", "GBP", "JPY"})
-_EARNING_VERBS = frozenset(
-    lemma(w) for w in "took take takes taking brought bring brings generated generates earned earns".split()
-)
 _AS_OF_WORDS = re.compile(r"\b(?:as\s+(?:of|at)|at|on|by)\b", re.I)  # "(as of 2025-03-12)": a date, no part
-_TIME_UNITS = frozenset({"min", "h", "d", "wk", "mo", "yr"})
-# measures of things counted one by one: a number in tonnes or gigawatts is none of them
-_COUNT_CONCEPTS = frozenset(
-    "passenger visit user subscriber customer employee student patient death case beneficiary store fleet "
-    "charger download attendance shipment vehicle-sale launch".split()
-)
 _PER_UNIT = re.compile(r"\s*(?:per|/|a)\s*([A-Za-z]+)\b")
-_PER_WHAT = {
-    "hectare": "ha", "ha": "ha", "acre": "acre", "person": "person", "capita": "person", "head": "person",
-    "household": "household", "day": "d", "week": "wk", "month": "mo", "year": "yr", "hour": "h",
-}  # fmt: skip
 _PHYSICAL_UNIT = re.compile(
     r"\s?(" + "|".join(re.escape(u) for u in sorted(PHYSICAL_UNITS, key=len, reverse=True)) + r")(?![\w-])"
 )

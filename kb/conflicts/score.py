@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from ..facts import CURRENCY_WORDS, SCALES, TOKEN_UNITS
 from .normalise import GENERIC_TAILS, Norm
-from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, concept_index, lemma
+from .vocabulary import MODIFIER_GROUPS, ONE_SIDED, RECORDING_VERBS, concept_index, lemma
 
 _CONCEPT_OF, _CONCEPT_KINDS = concept_index()
 THRESHOLD = 4.0  # calibrated on the seeds and the conflicts-dev set; see benchmarks/conflicts_eval.py
@@ -304,8 +304,8 @@ def decide(a: Norm, b: Norm) -> Decision:
         a.verb
         and b.verb
         and a.verb != b.verb
-        and a.verb not in _RECORDING_VERBS
-        and b.verb not in _RECORDING_VERBS
+        and a.verb not in RECORDING_VERBS
+        and b.verb not in RECORDING_VERBS
         and a.concept == b.concept
         and a.concept not in _CONCEPT_KINDS  # a counted noun, not a vocabulary measure
         and not a.unit  # tonnes moved or carried are tonnes
@@ -356,10 +356,6 @@ def decide(a: Norm, b: Norm) -> Decision:
     return d
 
 
-# verbs that only record a count ("recorded 5.72 million stays", "logged 5.27 million"): no other action
-_RECORDING_VERBS = frozenset(
-    lemma(w) for w in "recorded logged counted registered reported posted tallied totalled totaled reached".split()
-)
 STEM = 7  # "oversubscribed" and "oversubscription", "commitment" and "committed" meet on their first letters
 
 

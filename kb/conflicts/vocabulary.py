@@ -287,3 +287,46 @@ def concept_index() -> tuple[dict[tuple[str, ...], str], dict[str, str]]:
             key = tuple(lemma(part) for part in word.split("-"))
             phrases.setdefault(key, concept)
     return phrases, kinds
+
+
+# units people write after a number, to a canonical symbol (no conversion between prefixes: "48.2 GW"
+# and "48,200 MW" do not meet, which misses a conflict rather than inventing one)
+PHYSICAL_UNITS = {
+    "GW": "GW", "gw": "GW", "gigawatt": "GW", "gigawatts": "GW",
+    "MW": "MW", "mw": "MW", "megawatt": "MW", "megawatts": "MW",
+    "kW": "kW", "kw": "kW", "kilowatt": "kW", "kilowatts": "kW",
+    "TWh": "TWh", "twh": "TWh", "terawatt-hours": "TWh", "terawatt hours": "TWh",
+    "GWh": "GWh", "gwh": "GWh", "gigawatt-hours": "GWh", "gigawatt hours": "GWh",
+    "MWh": "MWh", "mwh": "MWh", "megawatt-hours": "MWh", "megawatt hours": "MWh",
+    "kWh": "kWh", "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh",
+    "Mt": "Mt", "mt": "Mt", "megatonnes": "Mt", "megatons": "Mt", "MtCO2": "MtCO2", "mtco2": "MtCO2",
+    "tonnes": "t", "tonne": "t", "tons": "t", "ton": "t", "kg": "kg", "kilograms": "kg", "kilos": "kg",
+    "km": "km", "kilometres": "km", "kilometers": "km", "miles": "mi", "mile": "mi",
+    "cm": "cm", "centimetres": "cm", "centimeters": "cm", "mm": "mm", "millimetres": "mm", "millimeters": "mm",
+    "metres": "m", "meters": "m", "litres": "L", "liters": "L", "gallons": "gal", "barrels": "bbl",
+    "hectares": "ha", "acres": "acre",
+    "minutes": "min", "minute": "min", "mins": "min", "hours": "h", "hour": "h", "hrs": "h", "days": "d",
+    "weeks": "wk", "months": "mo", "years": "yr",
+}  # fmt: skip
+CURRENCIES = frozenset({"USD", "EUR", "GBP", "JPY"})  # the currency units a fact can carry
+EARNING_VERBS = frozenset(
+    lemma(w) for w in "took take takes taking brought bring brings generated generates earned earns".split()
+)
+DURATION_UNITS = frozenset({"min", "h", "d", "wk", "mo", "yr"})  # PHYSICAL_UNITS that are durations
+# measures of things counted one by one: a number in tonnes or gigawatts is none of them
+COUNTED_ONE_BY_ONE = frozenset(
+    "passenger visit user subscriber customer employee student patient death case beneficiary store fleet "
+    "charger download attendance shipment vehicle-sale launch".split()
+)
+# what a rate unit is per: "tonnes per hectare" -> t/ha
+PER_WHAT = {
+    "hectare": "ha", "ha": "ha", "acre": "acre", "person": "person", "capita": "person", "head": "person",
+    "household": "household", "day": "d", "week": "wk", "month": "mo", "year": "yr", "hour": "h",
+}  # fmt: skip
+
+# verbs that only record a count ("recorded 5.72 million stays", "logged 5.27 million"): no other action
+RECORDING_VERBS = frozenset(
+    lemma(w) for w in "recorded logged counted registered reported posted tallied totalled totaled reached".split()
+)
+# nouns too general to key a figure on by themselves ("9M tokens", "10 projects")
+GENERIC_COUNTED = frozenset({"token", "unit", "item", "thing", "share", "person", "people", "time", "project"})
