@@ -283,3 +283,24 @@ def test_what_the_kb_wide_learning_found_is_remembered_and_gives_the_same_cards(
     kb.cache.close()
     plain = outputs(root, "--no-cache")
     assert cold == plain and len(warm_report.conflicts) == len(plain[1]["conflicts"])
+
+
+def test_a_remembered_learning_of_another_shape_is_learned_again(root):
+    from kb.conflicts.engine import _learned_state_or_none
+
+    assert _learned_state_or_none(b"not json") is None
+    assert _learned_state_or_none(b'{"lower": {}, "caps": {}, "learned": {}, "aliases": [[1]]}') is None
+    assert _learned_state_or_none(b'{"lower": {"a": "x"}, "caps": {}, "learned": {}, "aliases": []}') is None
+    good = b'{"lower": {"a": 2}, "caps": {}, "learned": {"mau": "user"}, "aliases": [["acme", "ACM"]]}'
+    assert _learned_state_or_none(good) is not None
+    from kb.conflicts import find_conflicts
+
+    plain = outputs(root, "--no-cache")[1]["conflicts"]
+    outputs(root)
+    kb = open_kb(root, use_cache=True)
+    updated = kb.cache.db.execute("UPDATE meta SET value = ? WHERE key LIKE 'learned:%'", (b'{"lower": 5}',))
+    assert updated.rowcount == 1
+    kb.cache.db.commit()
+    report = find_conflicts(kb)  # reads the broken row, learns again
+    kb.cache.close()
+    assert [c.id for c in report.conflicts] == [c["id"] for c in plain]

@@ -233,18 +233,35 @@ def _learn_remembered(kb: KnowledgeBase, normaliser: Normaliser, sentences: list
         digest.update(b"\0")
     key = f"learned:{NORMS_VERSION}:{digest.hexdigest()}"
     remembered = cache.memo(key)
-    if remembered is not None:
-        try:
-            state = json.loads(remembered)
-            shapes = {"lower": dict, "caps": dict, "learned": dict, "aliases": list}
-            if all(isinstance(state.get(key), shape) for key, shape in shapes.items()):
-                normaliser.restore_learned(state)
-                return
-        except (ValueError, AttributeError):  # an unreadable answer is learned again
-            pass
+    state = _learned_state_or_none(remembered) if remembered is not None else None
+    if state is not None:
+        normaliser.restore_learned(state)
+        return
     added = normaliser.learn_short_forms(sentences)
     state = normaliser.learned_state([list(pair) for pair in added])
-    cache.remember(key, json.dumps(state, ensure_ascii=False).encode("utf-8"))
+    cache.remember(key, json.dumps(state).encode("ascii"))
+
+
+def _learned_state_or_none(blob: bytes) -> dict | None:
+    """A remembered learning, checked whole before any of it is used (a row of another shape is
+    learned again, never half applied)."""
+    try:
+        state = json.loads(blob)
+    except ValueError:
+        return None
+    if not isinstance(state, dict):
+        return None
+    counts = [state.get("lower"), state.get("caps")]
+    learned, aliases = state.get("learned"), state.get("aliases")
+    if not all(isinstance(c, dict) and all(isinstance(v, int) for v in c.values()) for c in counts):
+        return None
+    if not isinstance(learned, dict) or not all(isinstance(v, str) for v in learned.values()):
+        return None
+    if not isinstance(aliases, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in aliases
+    ):
+        return None
+    return state
 
 
 def normalise_facts(kb: KnowledgeBase, facts: list[Fact]) -> list[Norm]:
