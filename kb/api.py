@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from . import codec
 from .checks import run_checks
 from .config import CONFIG_NAME, DEFAULT_TOML, Config, ConfigError, load_config
 from .loader import Inventory
@@ -170,30 +171,25 @@ def _check_kb(kb_dir, select, ignore, use_cache: bool, paths=None) -> tuple[dict
 
 
 def _check_answer_bytes(report: dict, problems: list[Problem]) -> bytes:
-    import marshal
-
-    rows = [(p.path, p.line, p.code, p.message, p.severity, p.suggestion, p.related, p.column) for p in problems]
-    return marshal.dumps((report, rows))
+    return codec.dumps((report, problems))
 
 
 def _check_answer_from(data: bytes) -> tuple[dict, list[Problem]] | None:
-    import marshal
-
     try:
-        report, rows = marshal.loads(data)
-        problems = [Problem(*row) for row in rows]
-    except (ValueError, EOFError, TypeError):
-        return None  # an answer from another version of kb: not used
+        report, problems = codec.loads(data)
+    except (codec.CodecError, ValueError, TypeError):
+        return None  # an answer from another version of kb, or a damaged one: recomputed
+    if not isinstance(report, dict) or not isinstance(problems, list):
+        return None
+    if not all(isinstance(problem, Problem) for problem in problems):
+        return None
     return report, problems
 
 
 def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_cache: bool = True):
     """`kb conflicts` as data: (config, ConflictReport). Like `check_kb`, an unchanged KB gets the last
     run's answer from the cache."""
-    import pickle
-
-    from . import safepickle
-    from .conflicts import find_conflicts
+    from .conflicts import ConflictReport, find_conflicts
 
     config = load_config(Path(kb_dir) if kb_dir is not None else None)
     cache = None
@@ -207,16 +203,16 @@ def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_
         remembered = cache.memo(state)
         if remembered is not None:
             try:
-                report = safepickle.loads(remembered)
-            except Exception:  # noqa: BLE001 - an unreadable answer is recomputed, never an error
+                report = codec.loads(remembered)
+            except codec.CodecError:  # an unreadable answer is recomputed, never an error
                 report = None
-            if report is not None:
+            if isinstance(report, ConflictReport):
                 cache.close()
                 return config, report
     kb = load_kb(config, cache, inventory, with_links=False)
     report = find_conflicts(kb, include_resolved=include_resolved)
     if cache is not None:
-        cache.remember(state, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+        cache.remember(state, codec.dumps(report))
         cache.close()
     return config, report
 
@@ -224,9 +220,6 @@ def conflicts_kb(kb_dir: Path | str | None, include_resolved: bool = False, use_
 def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bool = False, use_cache: bool = True):
     """`kb index` as data: (config, IndexResult). With the cache, when no note, setting or page changed
     since the last run wrote the index, the pages are known to be current and nothing is rebuilt."""
-    import pickle
-
-    from . import safepickle
     from .history import git_head
     from .index import IndexResult, write_index
 
@@ -245,16 +238,17 @@ def index_kb(kb_dir: Path | str | None, out_dir: Path | None = None, dry_run: bo
     remembered = cache.memo(state) if not dry_run else None
     if remembered is not None:
         try:
-            pages, problems = safepickle.loads(remembered)
+            pages, problems = codec.loads(remembered)
+        except (codec.CodecError, ValueError, TypeError):  # an unreadable answer is recomputed
+            pages = None
+        if isinstance(pages, int) and isinstance(problems, list) and all(isinstance(p, Problem) for p in problems):
             cache.close()
             return config, IndexResult(out, pages, [], [], problems)
-        except Exception:  # noqa: BLE001 - an unreadable answer is recomputed, never an error
-            pass
     result = write_index(load_kb(config, cache, inventory), out, dry_run=dry_run, explicit=out_dir is not None)
     if not dry_run:
         # Keyed by the files as this run left them: the pages it wrote are part of the state.
         after, _ = kb_state(config, cache, "index", (str(out), _files_under(out), head))
-        cache.remember(after, pickle.dumps((result.pages, result.problems), protocol=pickle.HIGHEST_PROTOCOL))
+        cache.remember(after, codec.dumps((result.pages, list(result.problems))))
     cache.close()
     return config, result
 

@@ -12,16 +12,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import sqlite3
 from pathlib import Path
 
-from . import (
-    __version__,
-    safepickle,
-)
+from . import __version__, codec
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8  # 8: kb.codec rows instead of pickles
 CACHE_FILE = "cache.sqlite"
 WRITE_BATCH = 2000  # rows held before they are written: batches are fast, and memory stays bounded
 
@@ -43,7 +39,7 @@ class Cache:
         self._pending: list[tuple[str, tuple]] = []  # row writes, sent in batches when the run ends
         try:
             self._open()
-        except (sqlite3.DatabaseError, OSError, pickle.PickleError):
+        except (sqlite3.DatabaseError, OSError):
             self._rebuild()
 
     def _open(self) -> None:
@@ -119,7 +115,8 @@ class Cache:
     # -- notes
 
     def note(self, relpath: str, size: int, mtime_ns: int, read_bytes):
-        """The cached parse of a note, or None. `read_bytes()` is called only when the stat differs."""
+        """(the stored bytes of a note's parse or None, the note's bytes if they were read). `read_bytes()`
+        is called only when the stat differs; kb.loader encodes and decodes the parse."""
         row = self.note_rows.get(relpath)
         if row is None:
             return None, None
@@ -131,19 +128,12 @@ class Cache:
                 return None, data
             self._touch("notes", relpath, size, mtime_ns)
         self.note_rows[relpath] = None  # each note is asked for once a run: let its blob go
-        try:
-            from .loader import decode_note
+        return blob, data
 
-            return decode_note(blob), data
-        except Exception:  # noqa: BLE001 - an unreadable row is a miss, never an error
-            return None, data
-
-    def store_note(self, relpath: str, size: int, mtime_ns: int, data: bytes, note) -> None:
+    def store_note(self, relpath: str, size: int, mtime_ns: int, data: bytes, blob: bytes) -> None:
         if self.db is None:
             return
-        from .loader import encode_note
-
-        self.store_note_blob(relpath, size, mtime_ns, content_hash(data), encode_note(note))
+        self.store_note_blob(relpath, size, mtime_ns, content_hash(data), blob)
 
     def store_note_blob(self, relpath: str, size: int, mtime_ns: int, digest: str, blob: bytes) -> None:
         if self.db is None:
@@ -161,14 +151,17 @@ class Cache:
             return None
         self.fact_rows[relpath] = None  # asked for once a run: let the blob go
         try:
-            return safepickle.loads(row[3])
-        except Exception:  # noqa: BLE001
+            return codec.loads_rows(row[3])
+        except codec.CodecError:
             return None
 
     def store_facts(self, relpath: str, size: int, mtime_ns: int, key: str, facts) -> None:
         if self.db is None:
             return
-        blob = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            blob = codec.dumps_rows(facts)
+        except (TypeError, ValueError, OverflowError):
+            return
         self.fact_rows.pop(relpath, None)
         self._write("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", (relpath, size, mtime_ns, key, blob))
 
@@ -176,7 +169,7 @@ class Cache:
     # every answer its normalisation got from the rest of the KB are unchanged
 
     def norms(self, relpath: str, key: str) -> bytes | None:
-        """The stored normalisation of a note's facts (a pickle for kb.conflicts.engine), if its key matches."""
+        """The stored normalisation of a note's facts (kb.codec bytes for kb.conflicts.engine), if its key matches."""
         row = self.norm_rows.get(relpath)
         if row is None or row[0] != key:
             return None

@@ -16,6 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import codec
+
 # ---------------------------------------------------------------------------- vocabulary
 
 SCALES = {
@@ -534,6 +536,7 @@ def _last_word(text: str) -> str:
     return found.group(1).lower() if found else ""
 
 
+@codec.record
 @dataclass(slots=True, eq=True)
 class Fact:
     path: str

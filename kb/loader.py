@@ -7,15 +7,13 @@ notes are loaded as far as they can be, with problems saying what was wrong.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
-from . import safepickle
+from . import codec
 from .config import ALWAYS_SKIPPED_DIRS, Config
 from .frontmatter import FrontMatter, read_frontmatter
 from .links import Link, find_body_links, find_frontmatter_links
@@ -154,8 +152,12 @@ def _from_cache(config: Config, relpath: str, cache) -> tuple[bool, Note | None]
         except OSError:
             return None
 
-    cached, _ = cache.note(relpath, stat.st_size, change_stamp(stat), read_bytes)
-    if cached is None:
+    blob, _ = cache.note(relpath, stat.st_size, change_stamp(stat), read_bytes)
+    if blob is None:
+        return False, None
+    try:
+        cached = decode_note(blob)
+    except (codec.CodecError, ValueError, TypeError):  # another version's row, or a damaged one: parsed again
         return False, None
     return True, (cached if cached != "generated" else None)
 
@@ -171,7 +173,9 @@ def change_stamp(stat) -> int:
 def _parse_and_store(config: Config, relpath: str, cache) -> Note | None:
     note, data, size, mtime_ns = _read_and_parse(config, relpath)
     if cache is not None and data is not None:
-        cache.store_note(relpath, size, mtime_ns, data, note if note is not None else "generated")
+        blob = encode_note(note if note is not None else "generated")
+        if blob is not None:
+            cache.store_note(relpath, size, mtime_ns, data, blob)
     return note
 
 
@@ -324,7 +328,7 @@ def load_notes(
 
 
 def _parse_batch(args: tuple) -> bytes:
-    """Run in a worker: parse notes, return (record, content hash, size, mtime) of each as one marshal."""
+    """Run in a worker: parse notes, return (record, content hash, size, mtime) of each, encoded."""
     from .cache import content_hash
 
     config, relpaths, want_hash = args
@@ -333,7 +337,7 @@ def _parse_batch(args: tuple) -> bytes:
         note, data, size, mtime_ns = _read_and_parse(config, relpath)
         digest = content_hash(data) if want_hash and data is not None else None
         out.append((encode_note(note if note is not None else "generated"), digest, size, mtime_ns))
-    return marshal.dumps(out)
+    return codec.dumps_rows(out)
 
 
 def _parse_in_parallel(config, paths, to_parse, slots, cache, workers: int) -> None:
@@ -357,7 +361,10 @@ def _parse_in_parallel(config, paths, to_parse, slots, cache, workers: int) -> N
                     slots[index] = _parse_and_store(config, paths[index], cache)
         return
     for chunk, result in zip(chunks[1:], results, strict=True):
-        for index, (blob, digest, size_, mtime_ns) in zip(chunk, marshal.loads(result), strict=True):
+        for index, (blob, digest, size_, mtime_ns) in zip(chunk, codec.loads_rows(result), strict=True):
+            if blob is None:  # front matter the codec cannot hold: this note is parsed here, never cached
+                slots[index] = _read_and_parse(config, paths[index])[0]
+                continue
             note = decode_note(blob)
             slots[index] = note if note != "generated" else None
             if cache is not None and digest is not None:
@@ -366,9 +373,8 @@ def _parse_in_parallel(config, paths, to_parse, slots, cache, workers: int) -> N
 
 # ---------------------------------------------------------------------------- cache records
 #
-# A parsed note is stored as nested tuples of plain values, which `marshal` writes and reads several
-# times faster than pickle writes dataclasses; front matter holding other types (a YAML `!!timestamp`,
-# a recursive alias) falls back to pickle.
+# A parsed note is stored as nested tuples of plain values (kb.codec), several times faster to write
+# and read than its data classes.
 
 
 def note_record(note: Note) -> tuple:
@@ -407,14 +413,23 @@ def note_from_record(record: tuple) -> Note:
     )
     present, terminated, fm_fields, first_line, body_line, key_lines, errors, duplicates, terminator = fm
     frontmatter = FrontMatter(
-        present, terminated, fm_fields, [], first_line, body_line, key_lines, errors, duplicates, terminator
+        present,
+        terminated,
+        _with_lists(fm_fields),
+        [],
+        first_line,
+        body_line,
+        key_lines,
+        list(errors),
+        list(duplicates),
+        terminator,
     )
     return Note(
         path,
         title,
         type_,
-        declared,
-        fields,
+        _with_lists(declared),
+        _with_lists(fields),
         legacy,
         frontmatter,
         [Link(*link) for link in links],
@@ -427,24 +442,36 @@ def note_from_record(record: tuple) -> Note:
     )
 
 
-# A note's bytes in the cache and between processes: marshal of note_record (tag M), or a pickle (tag P)
-# when the front matter holds a type marshal cannot write; G for a page kb generated.
-def encode_note(note) -> bytes:
+def _with_lists(value):
+    """Front-matter values with their sequences as lists again (YAML makes lists, never tuples; the
+    record comes back with tuples)."""
+    if isinstance(value, dict):
+        return {key: _with_lists(item) for key, item in value.items()} if value else {}
+    if isinstance(value, tuple):
+        return [_with_lists(item) for item in value]
+    return value
+
+
+# A note's bytes in the cache and between processes: the codec's bytes of note_record after the tag N,
+# or G for a page kb generated. Front matter the codec cannot hold (a recursive YAML alias, nesting
+# deeper than it writes) gives None: that note is not cached.
+def encode_note(note) -> bytes | None:
     if note == "generated":
         return b"G"
-    record = note_record(note)
     try:
-        return b"M" + marshal.dumps(record)
-    except ValueError:
-        return b"P" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        return b"N" + codec.dumps_rows(note_record(note))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def decode_note(blob: bytes):
+    """The note (or "generated") `encode_note` wrote; CodecError for any other bytes."""
     tag = blob[:1]
     if tag == b"G":
         return "generated"
-    record = marshal.loads(blob[1:]) if tag == b"M" else safepickle.loads(blob[1:])
-    return note_from_record(record)
+    if tag != b"N":
+        raise codec.CodecError("not a note record")
+    return note_from_record(codec.loads_rows(blob[1:]))
 
 
 def kb_relpath(config: Config, path: Path) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import codec
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -36,6 +38,7 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
+@codec.record
 @dataclass(frozen=True, order=True)
 class Problem:
     """A defect found in the KB, located at a 1-based line of a file (path relative to the KB root)."""

@@ -4,69 +4,101 @@ from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 
+import msgpack
 import pytest
 
-from kb import safepickle
+from kb import codec
 from kb.facts import Fact
+from kb.problems import Problem
 
 
 class _Payload:
+    def __init__(self, marker) -> None:
+        self.marker = marker
+
     def __reduce__(self):
-        return (os.system, ("echo pwned > /dev/null",))
+        return (os.system, (f"touch {self.marker}",))
 
 
-def test_kbs_own_values_round_trip():
+def test_kbs_own_values_round_trip_exactly():
     fact = Fact("a.md", 3, 0, 5, "$5M", "It raised $5M.", Decimal("5000000"), "USD", Decimal(1), Decimal(1))
-    value = {"facts": [fact], "when": {Decimal("1.5")}, "counts": frozenset({"a"})}
-    assert safepickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) == value
+    problem = Problem("a.md", 2, "broken-link", "no note", related=("b.md",), column=4)
+    value = {
+        "facts": [fact, (fact,)],
+        "when": {Decimal("1.50")},
+        "counts": frozenset({("a", 1)}),
+        1: [date(2024, 1, 31), datetime(2024, 1, 31, 9, 30, tzinfo=UTC), time(9, 30)],
+        "big": 2**80,
+        "problems": [problem],
+        None: (True, 1.5, b"\x00", "", ()),
+    }
+    back = codec.loads(codec.dumps(value))
+    assert back == value
+    assert type(back["facts"]) is list and type(back["facts"][1]) is tuple and str(next(iter(back["when"]))) == "1.50"
+    assert back["problems"][0].related == ("b.md",) and back["problems"][0].column == 4
+
+
+def test_the_codec_refuses_what_kb_does_not_store():
+    from kb import writer
+
+    for value in (print, writer.write_inside, object(), _Payload("x"), Path("a")):
+        with pytest.raises(TypeError):
+            codec.dumps(value)
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(ValueError):
+        codec.dumps(loop)
 
 
 @pytest.mark.parametrize(
-    "payload",
+    "data",
     [
-        _Payload(),
-        pickle.dumps(print),  # a function, even a harmless one
+        b"",
+        b"\xc1",  # a byte MessagePack never writes
+        msgpack.packb(msgpack.ExtType(9, msgpack.packb(["os.system", ["touch x"]]))),  # a record kb never registered
+        msgpack.packb(msgpack.ExtType(9, msgpack.packb(["kb.problems.Problem", [1]]))),  # a record of another shape
+        msgpack.packb(msgpack.ExtType(4, b"not a number")),
+        msgpack.packb(msgpack.ExtType(42, b"")),
+        pickle.dumps({"a": 1}),
     ],
 )
-def test_foreign_code_is_refused(payload):
-    data = payload if isinstance(payload, bytes) else pickle.dumps(payload)
-    with pytest.raises(safepickle.RefusedPickle):
-        safepickle.loads(data)
-
-
-def test_a_kb_function_is_refused_too():
-    from kb import writer
-
-    with pytest.raises(safepickle.RefusedPickle):
-        safepickle.loads(pickle.dumps(writer.write_inside))
+def test_bytes_kb_did_not_write_are_refused(data):
+    with pytest.raises(codec.CodecError):
+        codec.loads(data)
 
 
 def test_a_poisoned_cache_row_is_recomputed_not_run(tmp_path):
-    from kb.api import conflicts_kb, init_kb
-    from kb.cache import open_cache
-    from kb.config import load_config
+    """Every row of the cache replaced by a pickle that runs a command when unpickled (what kb's cache
+    held before it stored only data), then by well-formed rows of values kb never wrote."""
+    from kb.api import check_kb, conflicts_kb, index_kb, init_kb
+    from kb.cache import CACHE_FILE
 
     root = tmp_path / "kb"
     init_kb(root)
-    (root / "a.md").write_text("---\ntitle: A\n---\nAcme raised $5 million in 2024.\n")
-    conflicts_kb(root)  # fills the cache
+    (root / "a.md").write_text("---\ntitle: A\n---\nAcme raised $5 million in 2024. See [[b]].\n")
+    (root / "b.md").write_text("---\ntitle: B\n---\nAcme raised $9 million in 2024.\n")
+    fresh = conflicts_kb(root, use_cache=False)[1]
     marker = tmp_path / "ran"
-
-    class Poison:
-        def __reduce__(self):
-            return (os.system, (f"touch {marker}",))
-
-    cache = open_cache(load_config(root))
-    # every remembered answer and parsed note replaced by a payload
-    cache.db.execute("UPDATE meta SET value = ? WHERE key LIKE 'conflicts:%'", (pickle.dumps(Poison()),))
-    cache.db.execute("UPDATE notes SET data = ?", (b"P" + pickle.dumps(Poison()),))
-    cache.db.execute("UPDATE facts SET data = ?", (pickle.dumps(Poison()),))
-    cache.db.commit()
-    cache.close()
-    _, report = conflicts_kb(root)
-    assert not marker.exists() and report.facts >= 1
+    poison = pickle.dumps(_Payload(marker))
+    crafted = msgpack.packb(msgpack.ExtType(9, msgpack.packb(["builtins.eval", ["1"]])))
+    for payload in (poison, b"N" + poison, crafted, b"N" + crafted, codec.dumps("a string")):
+        conflicts_kb(root), check_kb(root), index_kb(root)  # fills the cache and its remembered answers
+        with sqlite3.connect(root / ".kb" / CACHE_FILE) as db:
+            for table in ("notes", "facts", "norms"):
+                db.execute(f"UPDATE {table} SET data = ?", (payload,))
+            db.execute("UPDATE meta SET value = ? WHERE key != 'fingerprint'", (payload,))
+        _, report = conflicts_kb(root)
+        assert not marker.exists()
+        assert [c.id for c in report.conflicts] == [c.id for c in fresh.conflicts] and report.conflicts
+        report, problems = check_kb(root)
+        assert not marker.exists() and report == check_kb(root, use_cache=False)[0] and report["summary"]["notes"] == 2
+        _, result = index_kb(root)
+        assert not marker.exists() and result.pages
 
 
 def test_a_persons_note_that_starts_like_a_generated_page_is_a_note(tmp_path):

@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import json
 import operator
-import pickle
 import re
 import sys
 from collections import Counter, defaultdict
@@ -16,8 +15,8 @@ from itertools import combinations
 
 import networkx as nx
 
+from .. import codec
 from .. import facts as facts_module
-from .. import safepickle
 from ..codeversion import code_version
 from ..facts import Fact
 from ..model import KnowledgeBase
@@ -405,11 +404,14 @@ _SHARED: tuple | None = None  # what forked workers inherit: (normaliser, facts,
 NORMS_VERSION = code_version(normalise_module, periods_module, vocabulary_module, facts_module)
 _STORED_FIELDS = tuple(f.name for f in dataclasses.fields(Norm))
 _WHEN_FIELDS = tuple(f.name for f in dataclasses.fields(When))
+# stored as tuples (kb.codec's rows): which fields to make sets and lists again
+_SET_FIELDS = tuple(i for i, f in enumerate(dataclasses.fields(Norm)) if str(f.type).startswith("frozenset"))
+_LIST_FIELDS = tuple(i for i, f in enumerate(dataclasses.fields(Norm)) if str(f.type).startswith("list"))
 
 
 def _stored(norm: Norm | None) -> tuple | None:
     """A norm as a plain tuple for the cache, without its fact and its note's names (the run has
-    both): plain values unpickle several times faster than slotted data classes."""
+    both): plain values decode several times faster than slotted data classes."""
     if norm is None:
         return None
     values = []
@@ -419,6 +421,8 @@ def _stored(norm: Norm | None) -> tuple | None:
             value = None
         elif name == "when" and value is not None:
             value = tuple(getattr(value, field) for field in _WHEN_FIELDS)
+        elif type(value) is frozenset:
+            value = tuple(value)
         values.append(value)
     return tuple(values)
 
@@ -436,7 +440,11 @@ def _restored(row: tuple | None) -> Norm | None:
     values = list(row)
     if values[_WHEN_AT] is not None:
         values[_WHEN_AT] = When(*values[_WHEN_AT])
-    values[_NAMES_AT] = frozenset()
+    values[_NAMES_AT] = ()
+    for at in _SET_FIELDS:
+        values[at] = frozenset(values[at])
+    for at in _LIST_FIELDS:
+        values[at] = list(values[at])
     return Norm(*values)
 
 
@@ -493,7 +501,7 @@ def _normalise_all(
             keys[path] = key = _note_key(normaliser, contexts.get(path), [facts[i] for i in positions])
             blob = cache.norms(path, key)
             try:
-                log, rows = safepickle.loads(blob) if blob is not None else ((), None)
+                log, rows = codec.loads_rows(blob) if blob is not None else ((), None)
                 if rows is None or len(rows) != len(positions) or not normaliser.still_answers(log):
                     continue
                 restored = [_restored(row) for row in rows]
@@ -516,7 +524,7 @@ def _normalise_all(
                 norm, asked = results[position]
                 log.update(asked)
                 stored.append(_stored(norm))
-            blobs[path] = pickle.dumps((tuple(log.items()), stored), protocol=pickle.HIGHEST_PROTOCOL)
+            blobs[path] = codec.dumps_rows((tuple(log.items()), stored))
             cache.store_norms(path, keys[path], blobs[path])
     digest = None
     if cache is not None:
@@ -809,12 +817,24 @@ def _detect_remembered(kb: KnowledgeBase, norms: list[Norm], digest: str | None,
     remembered = cache.memo(key)
     if remembered is not None:
         try:
-            return safepickle.loads(remembered)
-        except Exception:  # noqa: BLE001 - an unreadable answer is recomputed
-            pass
+            answer = codec.loads(remembered)
+        except codec.CodecError:  # an unreadable answer is recomputed
+            answer = None
+        if _is_detect_answer(answer):
+            return answer
     answer = detect(norms, focus)
-    cache.remember(key, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    cache.remember(key, codec.dumps(answer))
     return answer
+
+
+def _is_detect_answer(answer) -> bool:
+    """What `detect` returns: (cards, informational cards, pairs compared)."""
+    return (
+        isinstance(answer, tuple)
+        and len(answer) == 3
+        and all(isinstance(cards, list) and all(isinstance(c, Conflict) for c in cards) for cards in answer[:2])
+        and isinstance(answer[2], int)
+    )
 
 
 def find_conflicts(kb: KnowledgeBase, include_resolved: bool = False, focus=None) -> ConflictReport:

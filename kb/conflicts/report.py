@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .. import codec
 from ..facts import Fact, _number
 from ..model import KnowledgeBase
 from ..problems import printable
@@ -30,6 +31,7 @@ RESOLUTIONS_FILE = "conflict-resolutions.toml"
 _INFINITY = Decimal("Infinity")
 
 
+@codec.record
 @dataclass
 class Side:
     value: Decimal
@@ -54,6 +56,7 @@ class Side:
         }
 
 
+@codec.record
 @dataclass
 class Conflict:
     id: str
@@ -103,6 +106,7 @@ class Conflict:
         }
 
 
+@codec.record
 @dataclass
 class ConflictReport:
     conflicts: list[Conflict]
